@@ -1,0 +1,100 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+
+const portSchema = z.number().int().min(0).max(65535);
+const nameSchema = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._:-]{0,63}$/, 'use 1-64 letters, digits, ".", "_", ":" or "-"');
+
+const tlsSchema = z.strictObject({
+  /** PEM certificate chain file. */
+  certFile: z.string().min(1),
+  /** PEM private key file. */
+  keyFile: z.string().min(1),
+});
+
+const serverSchema = z.strictObject({
+  /** @default "127.0.0.1" */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** @default 8787 */
+  port: portSchema.default(8787),
+  /** Serve plain HTTP on a non-loopback address. @default false */
+  allowInsecureHttp: z.boolean().default(false),
+  /** Largest request body accepted. @default 1048576 */
+  maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** How long a whole request may take, streaming included. @default 600000 */
+  requestTimeoutMs: z.number().int().min(1000).max(3_600_000).default(600_000),
+  tls: tlsSchema.optional(),
+});
+
+const logSchema = z.strictObject({
+  /** @default "info" */
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Append the log to this file instead of standard output. */
+  file: z.string().min(1).optional(),
+});
+
+const engineSchema = z.strictObject({
+  /** CPU threads for the in-process engine. @default the machine's core count */
+  threads: z.number().int().min(1).max(1024).default(availableParallelism()),
+  /** Tokens of context per sequence. @default 2048 */
+  contextSize: z.number().int().min(64).max(1_048_576).default(2048),
+  /** Requests one embedded model answers at the same time. @default 2 */
+  parallelSequences: z.number().int().min(1).max(64).default(2),
+});
+
+const modelBaseShape = {
+  name: nameSchema,
+  /** Most tokens an answer may have when the caller does not say. @default 256 */
+  defaultMaxTokens: z.number().int().min(1).max(131_072).default(256),
+};
+
+const embeddedModelSchema = z.strictObject({
+  ...modelBaseShape,
+  backend: z.literal('embedded'),
+  /** Path to a GGUF file. */
+  file: z.string().min(1),
+  /** Expected SHA-256 of the file, hex; the model is refused when it differs. */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'use 64 lowercase hex characters')
+    .optional(),
+});
+
+const upstreamModelSchema = z.strictObject({
+  ...modelBaseShape,
+  backend: z.literal('upstream'),
+  /** Base URL of an OpenAI-compatible API, ending in /v1 (Ollama, llama.cpp server, vLLM). */
+  baseUrl: z.url({ protocol: /^https?$/ }),
+  /** The model's name on the upstream server. @default the model's name */
+  upstreamModel: z.string().min(1).max(256).optional(),
+  /** Name of an environment variable holding the upstream's API key, if it needs one. */
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, 'use an environment variable name')
+    .optional(),
+  /** How long to wait for the upstream's first byte. @default 120000 */
+  timeoutMs: z.number().int().min(100).max(3_600_000).default(120_000),
+  /** Most open connections to the upstream. @default 128 */
+  maxConnections: z.number().int().min(1).max(4096).default(128),
+});
+
+export const modelConfigSchema = z.discriminatedUnion('backend', [
+  embeddedModelSchema,
+  upstreamModelSchema,
+]);
+
+export const configSchema = z.strictObject({
+  /** Where Moat keeps its key store and the demo model. @default "./.moat" */
+  dataDir: z.string().min(1).default('.moat'),
+  server: serverSchema.default(serverSchema.parse({})),
+  log: logSchema.default(logSchema.parse({})),
+  engine: engineSchema.default(engineSchema.parse({})),
+  /** The catalog. Empty means: serve the generated demo model. @default [] */
+  models: z.array(modelConfigSchema).max(256).default([]),
+});
+
+export type MoatConfig = z.infer<typeof configSchema>;
+export type ModelConfig = z.infer<typeof modelConfigSchema>;
+export type EmbeddedModelConfig = z.infer<typeof embeddedModelSchema>;
+export type UpstreamModelConfig = z.infer<typeof upstreamModelSchema>;

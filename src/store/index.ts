@@ -1,0 +1,2 @@
+export type { ApiKeyRecord, ApiKeyStore, MoatStore } from './moat-store.js';
+export { openSqliteStore } from './sqlite/sqlite-store.js';
