@@ -1,2 +1,10 @@
 export { SCOPES, isScope, type Scope } from './scopes.js';
-export { createApiKey, authenticateToken, revokeApiKey, type CreatedApiKey } from './api-keys.js';
+export {
+  createApiKey,
+  authenticateToken,
+  revokeApiKey,
+  parseBearerToken,
+  isApiKeyId,
+  type CreatedApiKey,
+  type CreateApiKeyOptions,
+} from './api-keys.js';

@@ -1,0 +1,145 @@
+import { inspect } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MoatError } from '../errors/index.js';
+import { openSqliteStore, type MoatStore } from '../store/index.js';
+import {
+  authenticateToken,
+  createApiKey,
+  isApiKeyId,
+  parseBearerToken,
+  revokeApiKey,
+} from './api-keys.js';
+
+let store: MoatStore;
+
+beforeEach(() => {
+  store = openSqliteStore(':memory:');
+});
+
+afterEach(() => {
+  store.close();
+});
+
+/** Runs `action`, expects a MoatError with `code`, and checks no rendering of it shows `secret`. */
+function expectRefusal(action: () => unknown, code: string, secret: string): void {
+  let thrown: unknown;
+  try {
+    action();
+  } catch (error) {
+    thrown = error;
+  }
+
+  expect(thrown).toBeInstanceOf(MoatError);
+  expect((thrown as MoatError).code).toBe(code);
+  expect((thrown as MoatError).cause).toBeUndefined();
+  for (const rendering of [
+    JSON.stringify(thrown),
+    inspect(thrown, { depth: 10 }),
+    String(thrown),
+  ]) {
+    expect(rendering).not.toContain(secret);
+  }
+}
+
+describe('createApiKey', () => {
+  it('returns a token of the documented shape and stores only its SHA-256', () => {
+    const created = createApiKey(store, { name: 'ci runner', scopes: ['chat', 'admin', 'chat'] });
+
+    expect(created.token).toMatch(/^moat_[a-z2-7]{12}_[A-Za-z0-9_-]{43}$/);
+    expect(created.token.startsWith(`moat_${created.id}_`)).toBe(true);
+    expect(isApiKeyId(created.id)).toBe(true);
+    expect(created.record.scopes).toEqual(['chat', 'admin']);
+    expect(created.record.tokenHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(store.apiKeys.findById(created.id))).not.toContain(created.token);
+  });
+
+  it('makes a different token every time', () => {
+    const tokens = new Set(
+      Array.from({ length: 50 }, () => createApiKey(store, { name: 'x', scopes: ['chat'] }).token),
+    );
+    expect(tokens.size).toBe(50);
+  });
+
+  it.each(['', 'a'.repeat(65), 'semi;colon', 'new\nline', 'ümlaut'])(
+    'refuses the name %j',
+    (name) => {
+      expect(() => createApiKey(store, { name, scopes: ['chat'] })).toThrow(/key name/);
+      expect(store.apiKeys.count()).toBe(0);
+    },
+  );
+
+  it.each([[[]], [['root']], [['chat', 'Chat']]])('refuses the scopes %j', (scopes) => {
+    expect(() => createApiKey(store, { name: 'ok', scopes })).toThrow(/Scopes must be/);
+  });
+});
+
+describe('authenticateToken', () => {
+  it('returns the record for a valid token', () => {
+    const created = createApiKey(store, { name: 'app', scopes: ['chat'] });
+    expect(authenticateToken(store, created.token)).toEqual(created.record);
+  });
+
+  it('refuses a token whose secret is wrong, without showing it', () => {
+    const created = createApiKey(store, { name: 'app', scopes: ['chat'] });
+    const last = created.token.endsWith('A') ? 'B' : 'A';
+    const forged = created.token.slice(0, -1) + last;
+
+    expectRefusal(() => authenticateToken(store, forged), 'invalid_api_key', forged);
+  });
+
+  it('refuses a well-formed token for an unknown id', () => {
+    const unknown = `moat_abcdefghijkl_${'A'.repeat(43)}`;
+    expectRefusal(() => authenticateToken(store, unknown), 'invalid_api_key', unknown);
+  });
+
+  it.each([
+    'moat_',
+    'sk-canary-not-a-moat-token',
+    `moat_ABCDEFGHIJKL_${'A'.repeat(43)}`,
+    `moat_abcdefghijkl_${'A'.repeat(42)}!`,
+    `moat_abcdefghijkl_${'A'.repeat(10_000)}`,
+    ` moat_abcdefghijkl_${'A'.repeat(43)}`,
+  ])('refuses the malformed token %#', (token) => {
+    expectRefusal(() => authenticateToken(store, token), 'invalid_api_key', token);
+  });
+
+  it('refuses a revoked key', () => {
+    const created = createApiKey(store, { name: 'app', scopes: ['chat'] });
+    expect(revokeApiKey(store, created.id)).toBe(true);
+
+    expectRefusal(() => authenticateToken(store, created.token), 'invalid_api_key', created.token);
+  });
+});
+
+describe('revokeApiKey', () => {
+  it('is false for unknown, malformed and already revoked ids', () => {
+    const created = createApiKey(store, { name: 'app', scopes: ['chat'] });
+
+    expect(revokeApiKey(store, 'nosuchkey234')).toBe(false);
+    expect(revokeApiKey(store, "x' OR 1=1 --")).toBe(false);
+    expect(revokeApiKey(store, created.id)).toBe(true);
+    expect(revokeApiKey(store, created.id)).toBe(false);
+  });
+});
+
+describe('parseBearerToken', () => {
+  const token = `moat_abcdefghijkl_${'A'.repeat(43)}`;
+
+  it.each([`Bearer ${token}`, `bearer ${token}`, `BEARER  ${token}`])('accepts %j', (header) => {
+    expect(parseBearerToken(header)).toBe(token);
+  });
+
+  it.each([undefined, '', '   '])('answers missing_api_key for %j', (header) => {
+    expectRefusal(() => parseBearerToken(header), 'missing_api_key', token);
+  });
+
+  it.each([
+    token,
+    `Basic ${token}`,
+    `Bearer`,
+    `Bearer ${token} extra`,
+    `Bearer ${'A'.repeat(2000)}`,
+  ])('answers invalid_api_key for malformed header %#', (header) => {
+    expectRefusal(() => parseBearerToken(header), 'invalid_api_key', token);
+  });
+});
