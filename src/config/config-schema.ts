@@ -22,8 +22,8 @@ const serverSchema = z.strictObject({
   allowInsecureHttp: z.boolean().default(false),
   /** Largest request body accepted. @default 1048576 */
   maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
-  /** How long a whole request may take, streaming included. @default 600000 */
-  requestTimeoutMs: z.number().int().min(1000).max(3_600_000).default(600_000),
+  /** How long a client may take to send a whole request (headers and body). @default 30000 */
+  receiveTimeoutMs: z.number().int().min(1000).max(3_600_000).default(30_000),
   tls: tlsSchema.optional(),
 });
 

@@ -1,0 +1,23 @@
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { authenticateToken, parseBearerToken, type Scope } from '../auth/index.js';
+import { MoatError } from '../errors/index.js';
+import type { MoatStore } from '../store/index.js';
+
+/**
+ * A pre-handler that admits only requests whose API key holds `scope`. The token is read
+ * from the Authorization header only; a key in the query string is never looked at.
+ */
+export function requireScope(store: MoatStore, scope: Scope): preHandlerAsyncHookHandler {
+  return async function checkScope(request: FastifyRequest): Promise<void> {
+    const token = parseBearerToken(request.headers.authorization);
+    const key = authenticateToken(store, token);
+    request.moat.keyId = key.id;
+
+    if (!key.scopes.includes(scope)) {
+      throw new MoatError('insufficient_scope', {
+        detail: `The API key does not have the "${scope}" scope this route needs.`,
+      });
+    }
+    return Promise.resolve();
+  };
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import type { ChatMessage, ChatRequest, GenerationOptions } from '../inference/index.js';
+import { MoatError } from '../errors/index.js';
+
+/**
+ * Fields of OpenAI's chat completions API that Moat does not implement. They are refused
+ * with a 400 naming the field, never ignored: a caller who asks for tools or JSON output and
+ * silently gets plain text has been misled. `null` counts as absent, as it does for OpenAI.
+ */
+const UNSUPPORTED_FIELDS = [
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'functions',
+  'function_call',
+  'response_format',
+  'logprobs',
+  'top_logprobs',
+  'logit_bias',
+  'presence_penalty',
+  'frequency_penalty',
+  'modalities',
+  'audio',
+  'prediction',
+  'reasoning_effort',
+  'metadata',
+  'service_tier',
+  'web_search_options',
+  'store',
+  'n',
+  'verbosity',
+  'prompt_cache_key',
+  'safety_identifier',
+] as const;
+
+/** Values of unsupported fields that mean "the default", which Moat can honour. */
+const HARMLESS_VALUES: Partial<Record<(typeof UNSUPPORTED_FIELDS)[number], unknown>> = {
+  n: 1,
+  logprobs: false,
+  store: false,
+  presence_penalty: 0,
+  frequency_penalty: 0,
+  parallel_tool_calls: true,
+};
+
+const textPartSchema = z.strictObject({ type: z.literal('text'), text: z.string() });
+
+const messageSchema = z.strictObject({
+  role: z.enum(['system', 'developer', 'user', 'assistant']),
+  content: z.union([z.string(), z.array(textPartSchema).min(1).max(256)]),
+  name: z.string().max(64).optional(),
+});
+
+const nullable = <Schema extends z.ZodType>(schema: Schema) => schema.nullish();
+
+const SUPPORTED_SHAPE = {
+  model: z.string().min(1).max(256),
+  messages: z.array(messageSchema).min(1).max(4096),
+  stream: nullable(z.boolean()),
+  stream_options: nullable(z.strictObject({ include_usage: z.boolean().optional() })),
+  max_tokens: nullable(z.number().int().min(1).max(131_072)),
+  max_completion_tokens: nullable(z.number().int().min(1).max(131_072)),
+  temperature: nullable(z.number().min(0).max(2)),
+  top_p: nullable(z.number().min(0).max(1)),
+  stop: nullable(z.union([z.string().min(1).max(256), z.array(z.string().min(1).max(256)).max(4)])),
+  seed: nullable(z.number().int().min(-(2 ** 53)).max(2 ** 53)),
+  user: nullable(z.string().max(256)),
+};
+
+export const CHAT_SUPPORTED_FIELDS = Object.keys(SUPPORTED_SHAPE);
+
+const unsupportedShape = Object.fromEntries(
+  UNSUPPORTED_FIELDS.map((field) => [field, z.unknown()]),
+) as Record<(typeof UNSUPPORTED_FIELDS)[number], z.ZodUnknown>;
+
+export const chatRequestSchema = z.strictObject({ ...SUPPORTED_SHAPE, ...unsupportedShape });
+
+export type ChatRequestBody = z.output<typeof chatRequestSchema>;
+
+/** Refuses any unsupported field that is present with a value other than its default. */
+export function rejectUnsupportedFields(body: ChatRequestBody): void {
+  for (const field of UNSUPPORTED_FIELDS) {
+    const value = body[field];
+    if (value === undefined || value === null || value === HARMLESS_VALUES[field]) continue;
+    throw new MoatError('unsupported_field', {
+      detail: `Field ${field} is not supported by Moat; remove it from the request.`,
+      param: field,
+    });
+  }
+}
+
+/** The backend-neutral request: roles folded to three, text parts joined. */
+export function toChatRequest(body: ChatRequestBody, defaultMaxTokens: number): ChatRequest {
+  const messages: ChatMessage[] = body.messages.map((message) => ({
+    role: message.role === 'developer' ? 'system' : message.role,
+    content:
+      typeof message.content === 'string'
+        ? message.content
+        : message.content.map((part) => part.text).join(''),
+  }));
+
+  const options: GenerationOptions = {
+    maxTokens: body.max_completion_tokens ?? body.max_tokens ?? defaultMaxTokens,
+  };
+  if (body.temperature != null) options.temperature = body.temperature;
+  if (body.top_p != null) options.topP = body.top_p;
+  if (body.seed != null) options.seed = body.seed;
+  if (body.stop != null) options.stop = typeof body.stop === 'string' ? [body.stop] : body.stop;
+
+  return { messages, options };
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import type { ChatCompletion, FinishReason, TokenUsage } from '../inference/index.js';
+import { toErrorBody, type MoatError } from '../errors/index.js';
+
+/** Builds the OpenAI wire format for one chat completion, streamed or whole. */
+export class ChatResponseWriter {
+  readonly id = `chatcmpl-${randomBytes(12).toString('base64url')}`;
+  readonly #createdSeconds = Math.floor(Date.now() / 1000);
+  readonly #model: string;
+  // The id, time and model are the same in every chunk, so their JSON is built once.
+  readonly #chunkPrefix: string;
+
+  constructor(model: string) {
+    this.#model = model;
+    this.#chunkPrefix =
+      `data: {"id":"${this.id}","object":"chat.completion.chunk",` +
+      `"created":${this.#createdSeconds},"model":${JSON.stringify(model)},`;
+  }
+
+  whole(completion: ChatCompletion): object {
+    return {
+      id: this.id,
+      object: 'chat.completion',
+      created: this.#createdSeconds,
+      model: this.#model,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: completion.text, refusal: null },
+          logprobs: null,
+          finish_reason: completion.finishReason,
+        },
+      ],
+      usage: toUsage(completion.usage),
+    };
+  }
+
+  firstChunk(): string {
+    return this.#chunk('{"role":"assistant","content":""}', 'null');
+  }
+
+  deltaChunk(text: string): string {
+    return this.#chunk(`{"content":${JSON.stringify(text)}}`, 'null');
+  }
+
+  finishChunk(finishReason: FinishReason): string {
+    return this.#chunk('{}', `"${finishReason}"`);
+  }
+
+  usageChunk(usage: TokenUsage): string {
+    return `${this.#chunkPrefix}"choices":[],"usage":${JSON.stringify(toUsage(usage))}}\n\n`;
+  }
+
+  static errorEvent(error: MoatError): string {
+    return `data: ${JSON.stringify(toErrorBody(error))}\n\n`;
+  }
+
+  static readonly done = 'data: [DONE]\n\n';
+
+  #chunk(delta: string, finishReason: string): string {
+    return (
+      `${this.#chunkPrefix}"choices":[{"index":0,"delta":${delta},` +
+      `"logprobs":null,"finish_reason":${finishReason}}]}\n\n`
+    );
+  }
+}
+
+function toUsage(usage: TokenUsage): object {
+  return {
+    prompt_tokens: usage.promptTokens,
+    completion_tokens: usage.completionTokens,
+    total_tokens: usage.promptTokens + usage.completionTokens,
+  };
+}

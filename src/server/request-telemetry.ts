@@ -1,0 +1,66 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger, Metrics } from '../telemetry/index.js';
+
+interface TelemetryParts {
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/**
+ * One access-log line and one set of metric updates per request. Routes are labelled by
+ * their pattern, never by the URL as sent, and nothing from headers or bodies is read here.
+ */
+export function installRequestTelemetry(app: FastifyInstance, parts: TelemetryParts): void {
+  app.decorateRequest('moat', null as never);
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.moat = { requestId: request.id, startedAtMs: performance.now() };
+    parts.metrics.inFlight.inc();
+    reply.header('cache-control', 'no-store');
+    reply.header('x-request-id', request.id);
+    return Promise.resolve();
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    parts.metrics.inFlight.dec();
+    recordRequest(parts, request, reply);
+    return Promise.resolve();
+  });
+}
+
+function routeLabel(request: FastifyRequest): string {
+  return request.routeOptions.url ?? 'unmatched';
+}
+
+function recordRequest(parts: TelemetryParts, request: FastifyRequest, reply: FastifyReply): void {
+  const context = request.moat;
+  const durationMs = performance.now() - context.startedAtMs;
+  const route = routeLabel(request);
+  const isClientGone = context.errorCode === 'client_closed_request';
+  const status = isClientGone ? 499 : reply.statusCode;
+
+  parts.metrics.requests.inc({ route, method: request.method, status: String(status) });
+  parts.metrics.requestDuration.observe({ route }, durationMs / 1000);
+  if (context.errorCode !== undefined) parts.metrics.errors.inc({ code: context.errorCode });
+
+  parts.logger.info(
+    {
+      requestId: context.requestId,
+      keyId: context.keyId,
+      method: request.method,
+      route,
+      model: context.model,
+      status,
+      errorCode: context.errorCode,
+      isStream: context.isStream,
+      durationMs: Math.round(durationMs * 100) / 100,
+      timeToFirstTokenMs:
+        context.timeToFirstTokenMs === undefined
+          ? undefined
+          : Math.round(context.timeToFirstTokenMs * 100) / 100,
+      promptTokens: context.usage?.promptTokens,
+      completionTokens: context.usage?.completionTokens,
+    },
+    'request',
+  );
+}

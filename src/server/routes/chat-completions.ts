@@ -1,0 +1,121 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { CatalogEntry } from '../../catalog/index.js';
+import { MoatError, toMoatError } from '../../errors/index.js';
+import type { ChatRequest, ChatStreamEvent, TokenUsage } from '../../inference/index.js';
+import { ChatResponseWriter } from '../chat-response.js';
+import {
+  CHAT_SUPPORTED_FIELDS,
+  chatRequestSchema,
+  rejectUnsupportedFields,
+  toChatRequest,
+} from '../chat-request-schema.js';
+import type { ServerParts } from '../server-parts.js';
+import { abortWhenClientLeaves } from '../client-abort.js';
+import { validateBody } from '../validate-body.js';
+
+export function registerChatCompletions(app: FastifyInstance, parts: ServerParts): void {
+  app.post(
+    '/v1/chat/completions',
+    { preHandler: parts.requireScope('chat') },
+    async (request, reply) => {
+      const body = validateBody(chatRequestSchema, request.body, CHAT_SUPPORTED_FIELDS);
+      rejectUnsupportedFields(body);
+      const entry = findModel(parts, request, body.model);
+      const chatRequest = toChatRequest(body, entry.defaultMaxTokens);
+      const signal = abortWhenClientLeaves(reply);
+
+      request.moat.isStream = body.stream === true;
+      reply.header('content-type', 'application/json; charset=utf-8');
+      if (body.stream !== true) return answerWhole({ request, entry, chatRequest, signal, parts });
+
+      const includeUsage = body.stream_options?.include_usage === true;
+      const stream = await openStream({ request, entry, chatRequest, signal, parts }, includeUsage);
+      return reply.header('content-type', 'text/event-stream; charset=utf-8').send(stream);
+    },
+  );
+}
+
+interface ChatCall {
+  request: FastifyRequest;
+  entry: CatalogEntry;
+  chatRequest: ChatRequest;
+  signal: AbortSignal;
+  parts: ServerParts;
+}
+
+export function findModel(parts: ServerParts, request: FastifyRequest, name: string): CatalogEntry {
+  const entry = parts.catalog.get(name);
+  if (entry === undefined) throw new MoatError('model_not_found', { param: 'model' });
+  request.moat.model = entry.name;
+  return entry;
+}
+
+async function answerWhole(call: ChatCall): Promise<object> {
+  const completion = await call.entry.backend.completeChat(call.chatRequest, call.signal);
+  recordUsage(call, completion.usage);
+  return new ChatResponseWriter(call.entry.name).whole(completion);
+}
+
+/**
+ * Waits for the first event before answering, so that a backend that fails at once (an
+ * unreachable upstream, an over-long prompt) still gets a proper status code. After that
+ * the status is 200 and a failure becomes one final error event.
+ */
+async function openStream(call: ChatCall, includeUsage: boolean): Promise<Readable> {
+  const events = call.entry.backend.streamChat(call.chatRequest, call.signal)[Symbol.asyncIterator]();
+  const first = await events.next();
+  const writer = new ChatResponseWriter(call.entry.name);
+  return Readable.from(writeEvents({ call, writer, first, events, includeUsage }), {
+    objectMode: false,
+  });
+}
+
+interface StreamState {
+  call: ChatCall;
+  writer: ChatResponseWriter;
+  first: IteratorResult<ChatStreamEvent>;
+  events: AsyncIterator<ChatStreamEvent>;
+  includeUsage: boolean;
+}
+
+async function* writeEvents(state: StreamState): AsyncGenerator<string> {
+  const { call, writer } = state;
+  yield writer.firstChunk();
+  try {
+    for (let step = state.first; step.done !== true; step = await state.events.next()) {
+      const event = step.value;
+      if (event.type === 'delta') {
+        markFirstToken(call);
+        yield writer.deltaChunk(event.text);
+        continue;
+      }
+      recordUsage(call, event.usage);
+      yield writer.finishChunk(event.finishReason);
+      if (state.includeUsage) yield writer.usageChunk(event.usage);
+    }
+    yield ChatResponseWriter.done;
+  } catch (thrown) {
+    const error = toMoatError(thrown);
+    call.request.moat.errorCode = error.code;
+    if (error.code !== 'client_closed_request') yield ChatResponseWriter.errorEvent(error);
+  } finally {
+    await state.events.return?.();
+  }
+}
+
+function markFirstToken(call: ChatCall): void {
+  const context = call.request.moat;
+  if (context.timeToFirstTokenMs !== undefined) return;
+  context.timeToFirstTokenMs = performance.now() - context.startedAtMs;
+  call.parts.metrics.timeToFirstToken.observe(
+    { model: call.entry.name },
+    context.timeToFirstTokenMs / 1000,
+  );
+}
+
+function recordUsage(call: ChatCall, usage: TokenUsage): void {
+  call.request.moat.usage = usage;
+  call.parts.metrics.tokens.inc({ model: call.entry.name, kind: 'prompt' }, usage.promptTokens);
+  call.parts.metrics.tokens.inc({ model: call.entry.name, kind: 'completion' }, usage.completionTokens);
+}

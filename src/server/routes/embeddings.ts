@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { MoatError } from '../../errors/index.js';
+import { abortWhenClientLeaves } from '../client-abort.js';
+import type { ServerParts } from '../server-parts.js';
+import { validateBody } from '../validate-body.js';
+import { findModel } from './chat-completions.js';
+
+const embeddingRequestSchema = z.strictObject({
+  model: z.string().min(1).max(256),
+  input: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(2048)]),
+  encoding_format: z.enum(['float', 'base64']).nullish(),
+  dimensions: z.unknown().optional(),
+  user: z.string().max(256).nullish(),
+});
+
+const SUPPORTED_FIELDS = ['model', 'input', 'encoding_format', 'user'];
+
+export function registerEmbeddings(app: FastifyInstance, parts: ServerParts): void {
+  app.post('/v1/embeddings', { preHandler: parts.requireScope('chat') }, async (request, reply) => {
+    const body = validateBody(embeddingRequestSchema, request.body, SUPPORTED_FIELDS);
+    if (body.dimensions !== undefined && body.dimensions !== null) {
+      throw new MoatError('unsupported_field', {
+        detail: 'Field dimensions is not supported by Moat; remove it from the request.',
+        param: 'dimensions',
+      });
+    }
+    const entry = findModel(parts, request, body.model);
+    const inputs = typeof body.input === 'string' ? [body.input] : body.input;
+
+    const result = await entry.backend.embed(inputs, abortWhenClientLeaves(reply));
+    request.moat.usage = { promptTokens: result.promptTokens, completionTokens: 0 };
+    parts.metrics.tokens.inc({ model: entry.name, kind: 'prompt' }, result.promptTokens);
+
+    const isBase64 = body.encoding_format === 'base64';
+    return {
+      object: 'list',
+      data: result.vectors.map((vector, index) => ({
+        object: 'embedding',
+        index,
+        embedding: isBase64 ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector,
+      })),
+      model: entry.name,
+      usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
+    };
+  });
+}

@@ -1,0 +1,11 @@
+import type { preHandlerAsyncHookHandler } from 'fastify';
+import type { Scope } from '../auth/index.js';
+import type { ModelCatalog } from '../catalog/index.js';
+import type { Metrics } from '../telemetry/index.js';
+
+/** What the routes are given by the server; built once per server. */
+export interface ServerParts {
+  catalog: ModelCatalog;
+  metrics: Metrics;
+  requireScope: (scope: Scope) => preHandlerAsyncHookHandler;
+}

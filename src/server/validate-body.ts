@@ -1,0 +1,81 @@
+import type { z } from 'zod';
+import { MoatError } from '../errors/index.js';
+
+/**
+ * Parses an untrusted body with `schema`. The error names the field and what was expected,
+ * in Moat's own words: validators' messages may quote the value, and values are content.
+ */
+export function validateBody<Schema extends z.ZodType>(
+  schema: Schema,
+  body: unknown,
+  supportedFields: readonly string[],
+): z.output<Schema> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+
+  const issue = result.error.issues[0];
+  if (issue === undefined) throw new MoatError('invalid_request');
+  throw describeIssue(issue, supportedFields);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, supportedFields: readonly string[]): MoatError {
+  const param = formatPath(issue.path);
+
+  if (issue.code === 'unrecognized_keys') {
+    // The unknown key itself is not repeated: a key is as much the caller's text as a value.
+    const where = param === '' ? 'The request body' : `The object at ${param}`;
+    const fields = param === '' ? ` Supported fields: ${supportedFields.join(', ')}.` : '';
+    return new MoatError('unsupported_field', {
+      detail: `${where} has a field that Moat does not recognise.${fields}`,
+      ...(param === '' ? {} : { param }),
+    });
+  }
+
+  const subject = param === '' ? 'The request body' : `Field ${param}`;
+  return new MoatError('invalid_request', {
+    detail: `${subject} ${expectationFor(issue)}.`,
+    ...(param === '' ? {} : { param }),
+  });
+}
+
+function expectationFor(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'is required' : `must be ${article(issue.expected)}`;
+    case 'too_big':
+      return `must be at most ${String(issue.maximum)}${unitOf(issue.origin)}`;
+    case 'too_small':
+      return `must be at least ${String(issue.minimum)}${unitOf(issue.origin)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+    case 'invalid_union':
+      return 'has a shape that is not accepted here';
+    case 'not_multiple_of':
+      return `must be a multiple of ${String(issue.divisor)}`;
+    case 'invalid_format':
+    case 'invalid_key':
+    case 'invalid_element':
+    case 'unrecognized_keys':
+    case 'custom':
+      return issue.message.length <= 120 && issue.code === 'custom' ? issue.message : 'is not valid';
+  }
+}
+
+function article(expected: string): string {
+  if (expected === 'int') return 'an integer';
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function unitOf(origin: string): string {
+  if (origin === 'string') return ' characters';
+  if (origin === 'array') return ' items';
+  return '';
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const part of path) {
+    text += typeof part === 'number' ? `[${part}]` : `${text === '' ? '' : '.'}${String(part)}`;
+  }
+  return text;
+}
