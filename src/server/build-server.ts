@@ -79,6 +79,15 @@ function installJsonParser(app: FastifyInstance): void {
 }
 
 function installErrorAnswers(app: FastifyInstance): void {
+  const knownPaths = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    knownPaths.add(route.url);
+  });
+
   app.setErrorHandler((thrown, request, reply) => sendError(request, reply, fromThrown(thrown)));
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, new MoatError('not_found')));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? '';
+    const code = knownPaths.has(path) ? 'method_not_allowed' : 'not_found';
+    return sendError(request, reply, new MoatError(code));
+  });
 }
