@@ -1,4 +1,4 @@
-import type { MoatConfig, ModelConfig } from '../config/index.js';
+import { ConfigError, type MoatConfig, type ModelConfig, type UpstreamModelConfig } from '../config/index.js';
 import {
   createEmbeddedBackend,
   createUpstreamBackend,
@@ -66,14 +66,14 @@ async function demoModelConfig(config: MoatConfig): Promise<ModelConfig> {
 
 async function createBackend(model: ModelConfig, config: MoatConfig): Promise<InferenceBackend> {
   if (model.backend === 'upstream') {
-    const apiKey = model.apiKeyEnv === undefined ? undefined : process.env[model.apiKeyEnv];
+    const apiKey = readUpstreamKey(model);
     return createUpstreamBackend({
       baseUrl: model.baseUrl,
       upstreamModel: model.upstreamModel ?? model.name,
       timeoutMs: model.timeoutMs,
       maxConnections: model.maxConnections,
       defaultMaxTokens: model.defaultMaxTokens,
-      ...(apiKey === undefined || apiKey === '' ? {} : { apiKey }),
+      ...(apiKey === undefined ? {} : { apiKey }),
     });
   }
   return createEmbeddedBackend({
@@ -84,4 +84,14 @@ async function createBackend(model: ModelConfig, config: MoatConfig): Promise<In
     defaultMaxTokens: model.defaultMaxTokens,
     ...(model.sha256 === undefined ? {} : { expectedSha256: model.sha256 }),
   });
+}
+
+function readUpstreamKey(model: UpstreamModelConfig): string | undefined {
+  if (model.apiKeyEnv === undefined) return undefined;
+  const apiKey = process.env[model.apiKeyEnv];
+  if (apiKey !== undefined && apiKey !== '') return apiKey;
+  throw new ConfigError(
+    `model ${model.name}: apiKeyEnv names ${model.apiKeyEnv}, which is not set; ` +
+      'export it before starting Moat, or remove apiKeyEnv if the upstream needs no key',
+  );
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { formatFieldPath } from '../errors/index.js';
 import { configSchema, type MoatConfig } from './config-schema.js';
 import { ENV_OVERRIDES } from './env-overrides.js';
 
@@ -96,8 +97,7 @@ function describeIssues(issues: readonly z.core.$ZodIssue[], path: string | unde
 }
 
 function formatKey(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(top level)';
-  return path.map((part) => (typeof part === 'number' ? `[${part}]` : String(part))).join('.');
+  return path.length === 0 ? '(top level)' : formatFieldPath(path);
 }
 
 function fixFor(issue: z.core.$ZodIssue): string {

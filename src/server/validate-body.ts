@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { MoatError } from '../errors/index.js';
+import { MoatError, formatFieldPath } from '../errors/index.js';
 
 /**
  * Parses an untrusted body with `schema`. The error names the field and what was expected,
@@ -19,7 +19,7 @@ export function validateBody<Schema extends z.ZodType>(
 }
 
 function describeIssue(issue: z.core.$ZodIssue, supportedFields: readonly string[]): MoatError {
-  const param = formatPath(issue.path);
+  const param = formatFieldPath(issue.path);
 
   if (issue.code === 'unrecognized_keys') {
     // The unknown key itself is not repeated: a key is as much the caller's text as a value.
@@ -70,12 +70,4 @@ function unitOf(origin: string): string {
   if (origin === 'string') return ' characters';
   if (origin === 'array') return ' items';
   return '';
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let text = '';
-  for (const part of path) {
-    text += typeof part === 'number' ? `[${part}]` : `${text === '' ? '' : '.'}${String(part)}`;
-  }
-  return text;
 }
