@@ -1,0 +1,158 @@
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../src/auth/index.js';
+import { openSqliteStore } from '../src/store/index.js';
+import { startTestMoat, type TestMoat } from './support/test-moat.js';
+import { join } from 'node:path';
+
+let moat: TestMoat;
+let chatOnlyToken: string;
+const canary = `canary-${Math.random().toString(36).slice(2)}-http`;
+
+beforeAll(async () => {
+  moat = await startTestMoat({ config: { server: { maxBodyBytes: 4096 } } as never });
+  const store = openSqliteStore(join(moat.dataDir, 'moat.db'));
+  chatOnlyToken = createApiKey(store, { name: 'chat-only', scopes: ['chat'] }).token;
+  store.close();
+});
+
+afterAll(async () => {
+  await moat.stop();
+});
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: () => { error: { code: string; message: string; param: string | null; type: string } };
+}
+
+async function call(
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  options: { token?: string | null; body?: string; contentType?: string } = {},
+): Promise<Answer> {
+  const token = options.token === undefined ? moat.adminToken : options.token;
+  const headers: Record<string, string> = {};
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+
+  const response = await request(`${moat.url}${path}`, { method, headers, body: options.body });
+  const text = await response.body.text();
+  return {
+    status: response.statusCode,
+    headers: response.headers,
+    text,
+    json: () => JSON.parse(text) as ReturnType<Answer['json']>,
+  };
+}
+
+const chatBody = (extra: Record<string, unknown> = {}): string =>
+  JSON.stringify({
+    model: 'demo',
+    messages: [{ role: 'user', content: canary }],
+    max_tokens: 3,
+    ...extra,
+  });
+
+describe('authentication', () => {
+  it('asks for a key when none is sent', async () => {
+    const answer = await call('POST', '/v1/chat/completions', { token: null, body: chatBody() });
+    expect(answer.status).toBe(401);
+    expect(answer.json().error.code).toBe('missing_api_key');
+  });
+
+  it('refuses a wrong key without repeating it', async () => {
+    const wrongToken = `moat_${'a'.repeat(12)}_${canary}`;
+    const answer = await call('GET', '/v1/models', { token: wrongToken });
+    expect(answer.status).toBe(401);
+    expect(answer.json().error.code).toBe('invalid_api_key');
+    expect(answer.text).not.toContain(canary);
+    expect(answer.text).not.toContain('aaaaaaaaaaaa');
+  });
+
+  it('keeps /metrics to keys with the admin scope', async () => {
+    const anonymous = await call('GET', '/metrics', { token: null });
+    const chatOnly = await call('GET', '/metrics', { token: chatOnlyToken });
+    const admin = await call('GET', '/metrics');
+
+    expect([anonymous.status, chatOnly.status, admin.status]).toEqual([401, 403, 200]);
+    expect(chatOnly.json().error.code).toBe('insufficient_scope');
+    expect(admin.text).toContain('moat_http_requests_total');
+    expect(admin.text).toContain('moat_time_to_first_token_seconds');
+  });
+
+  it('answers /healthz without a key and without details', async () => {
+    const answer = await call('GET', '/healthz', { token: null });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ status: 'ok' });
+  });
+});
+
+describe('bad input gets a clear error that never echoes content', () => {
+  it.each([
+    ['malformed JSON', `{"model":"demo","messages":[{"content":"${canary}"`, 'invalid_json', 400],
+    ['an empty body', '', 'invalid_json', 400],
+    ['a body that is not an object', JSON.stringify(canary), 'invalid_request', 400],
+    ['a message role that does not exist', chatBody({ messages: [{ role: canary, content: 'x' }] }), 'invalid_request', 400],
+    ['a field of the wrong type', chatBody({ temperature: canary }), 'invalid_request', 400],
+    ['an unknown field', chatBody({ [canary]: canary }), 'unsupported_field', 400],
+    ['an unsupported OpenAI field', chatBody({ tools: [{ type: 'function', name: canary }] }), 'unsupported_field', 400],
+    ['a model outside the catalog', chatBody({ model: canary }), 'model_not_found', 404],
+    ['an oversize body', chatBody({ padding: canary.repeat(400) }), 'body_too_large', 413],
+  ])('%s', async (_label, body, code, status) => {
+    const answer = await call('POST', '/v1/chat/completions', { body });
+    expect({ status: answer.status, code: answer.json().error.code }).toEqual({ status, code });
+    expect(answer.text).not.toContain(canary);
+  });
+
+  it('names the offending field in the message and in param', async () => {
+    const answer = await call('POST', '/v1/chat/completions', { body: chatBody({ top_p: 7 }) });
+    expect(answer.json().error).toMatchObject({ code: 'invalid_request', param: 'top_p' });
+    expect(answer.json().error.message).toContain('top_p');
+
+    const tools = await call('POST', '/v1/chat/completions', { body: chatBody({ tools: [] }) });
+    expect(tools.json().error).toMatchObject({ code: 'unsupported_field', param: 'tools' });
+  });
+
+  it('refuses a body that is not JSON with 415', async () => {
+    const answer = await call('POST', '/v1/chat/completions', {
+      body: canary,
+      contentType: 'text/plain',
+    });
+    expect([answer.status, answer.json().error.code]).toEqual([415, 'unsupported_media_type']);
+    expect(answer.text).not.toContain(canary);
+  });
+
+  it('tells an unknown route from a known route with the wrong method', async () => {
+    const missing = await call('GET', `/v1/${canary}`);
+    const wrongMethod = await call('PUT', '/v1/chat/completions', { body: '{}' });
+    expect([missing.status, missing.json().error.code]).toEqual([404, 'not_found']);
+    expect([wrongMethod.status, wrongMethod.json().error.code]).toEqual([405, 'method_not_allowed']);
+    expect(missing.text).not.toContain(canary);
+  });
+});
+
+describe('headers', () => {
+  it('marks every answer no-store and gives it a request id', async () => {
+    for (const answer of [
+      await call('POST', '/v1/chat/completions', { body: chatBody() }),
+      await call('GET', '/v1/models'),
+      await call('GET', '/v1/nothing-here'),
+    ]) {
+      expect(answer.headers['cache-control']).toBe('no-store');
+      expect(answer.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it('answers a whole chat completion with the requested token budget', async () => {
+    const answer = await call('POST', '/v1/chat/completions', { body: chatBody({ max_tokens: 4 }) });
+    const body = JSON.parse(answer.text) as {
+      usage: { completion_tokens: number };
+      choices: { finish_reason: string }[];
+    };
+    expect(answer.status).toBe(200);
+    expect(body.usage.completion_tokens).toBeLessThanOrEqual(4);
+    expect(['stop', 'length']).toContain(body.choices[0]?.finish_reason);
+  });
+});

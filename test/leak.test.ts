@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeDemoModel } from '../src/inference/index.js';
+import { spawnMoat, type MoatProcess } from './support/moat-process.js';
+import { startOpenAiStandIn, type OpenAiStandIn } from './support/openai-stand-in.js';
+
+/**
+ * Runs `moat serve` as a real child process and sends canaries through every content field
+ * and every failure path, then reads every byte Moat wrote. Canaries use letters only, so an
+ * eight-letter piece of one cannot turn up by chance in a binary file.
+ */
+
+const canaries = new Map<string, string>();
+function canary(label: string): string {
+  const letters = [...randomBytes(22)].map((byte) => String.fromCharCode(97 + (byte % 26)));
+  const value = `zq${letters.join('')}`;
+  canaries.set(value, label);
+  return value;
+}
+
+let root: string;
+let dataDir: string;
+let childTmp: string;
+let logFile: string;
+let moat: MoatProcess;
+let upstream: OpenAiStandIn;
+let brokenUpstream: OpenAiStandIn;
+let adminToken: string;
+let metricsText = '';
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'moat-leak-'));
+  dataDir = join(root, 'data');
+  childTmp = join(root, 'tmp');
+  logFile = join(root, 'log', 'moat.log');
+  mkdirSync(childTmp, { recursive: true });
+  const modelFile = join(root, 'demo.gguf');
+  await writeDemoModel(modelFile);
+
+  upstream = await startOpenAiStandIn({ models: ['up'], chunkDelayMs: 5 });
+  brokenUpstream = await startOpenAiStandIn({
+    models: ['broken'],
+    failure: 'error-500',
+    errorText: canary('upstreambody'),
+  });
+  writeFileSync(join(root, 'moat.yaml'), configText(modelFile));
+
+  moat = await spawnMoat(['serve', '--config', join(root, 'moat.yaml')], {
+    PATH: process.env.PATH,
+    TMPDIR: childTmp,
+    MOAT_LOG_FILE: logFile,
+    MOAT_LOG_LEVEL: 'trace',
+  });
+  const token = /moat_[a-z0-9]+_[A-Za-z0-9_-]+/.exec(moat.stdout())?.[0];
+  if (token === undefined) throw new Error('the first start printed no admin key');
+  adminToken = token;
+});
+
+afterAll(async () => {
+  await upstream.close();
+  await brokenUpstream.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+function configText(modelFile: string): string {
+  return [
+    `dataDir: ${dataDir}`,
+    'server:',
+    '  port: 0',
+    '  maxBodyBytes: 65536',
+    'engine:',
+    '  threads: 1',
+    'models:',
+    `  - { name: demo, backend: embedded, file: ${modelFile}, defaultMaxTokens: 8 }`,
+    `  - { name: up, backend: upstream, baseUrl: "${upstream.url}" }`,
+    `  - { name: broken, backend: upstream, baseUrl: "${brokenUpstream.url}" }`,
+    '  - { name: gone, backend: upstream, baseUrl: "http://127.0.0.1:9/v1", timeoutMs: 500 }',
+    '',
+  ].join('\n');
+}
+
+async function post(path: string, body: string, token = adminToken): Promise<number> {
+  const response = await request(`${moat.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body,
+  });
+  const text = await response.body.text();
+  if (response.statusCode >= 400) {
+    for (const value of canaries.keys()) expect(containsPiece(Buffer.from(text), value, 8)).toBe(false);
+  }
+  return response.statusCode;
+}
+
+function chatBody(model: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    model,
+    messages: [
+      { role: 'system', content: canary('system') },
+      { role: 'user', content: [{ type: 'text', text: canary('userpart') }] },
+      { role: 'assistant', content: canary('assistant'), name: 'helper' },
+      { role: 'user', content: canary('user') },
+    ],
+    user: canary('enduser'),
+    stop: [canary('stop')],
+    max_tokens: 6,
+    ...extra,
+  });
+}
+
+async function cancelMidStream(model: string): Promise<void> {
+  const controller = new AbortController();
+  const response = await request(`${moat.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: chatBody(model, { stream: true, max_tokens: 2000 }),
+    signal: controller.signal,
+  });
+  for await (const chunk of response.body) {
+    if ((chunk as Buffer).length > 0) break;
+  }
+  controller.abort();
+}
+
+describe('moat serve as a child process, with canaries in every content field', () => {
+  it('answers the successful, failing and cancelled requests', async () => {
+    const statuses = {
+      demo: await post('/v1/chat/completions', chatBody('demo')),
+      demoStream: await post('/v1/chat/completions', chatBody('demo', { stream: true })),
+      upstream: await post('/v1/chat/completions', chatBody('up')),
+      upstreamStream: await post('/v1/chat/completions', chatBody('up', { stream: true })),
+      embeddings: await post('/v1/embeddings', JSON.stringify({ model: 'demo', input: [canary('embed')] })),
+      upstreamEmbeddings: await post('/v1/embeddings', JSON.stringify({ model: 'up', input: canary('upembed') })),
+      failingUpstream: await post('/v1/chat/completions', chatBody('broken')),
+      failingUpstreamStream: await post('/v1/chat/completions', chatBody('broken', { stream: true })),
+      unreachableUpstream: await post('/v1/chat/completions', chatBody('gone')),
+      malformedJson: await post('/v1/chat/completions', `{"model":"demo","messages":"${canary('json')}`),
+      wrongKey: await post('/v1/chat/completions', chatBody('demo'), `moat_abcdefabcdef_${canary('token')}`),
+      badFieldValue: await post('/v1/chat/completions', chatBody('demo', { temperature: canary('temp') })),
+      unknownField: await post('/v1/chat/completions', chatBody('demo', { [canary('fieldname')]: 1 })),
+      unknownModel: await post('/v1/chat/completions', chatBody(canary('model'))),
+      oversize: await post('/v1/chat/completions', chatBody('demo', { pad: canary('big').repeat(3000) })),
+    };
+    await cancelMidStream('demo');
+    await cancelMidStream('up');
+
+    expect(statuses).toEqual({
+      demo: 200,
+      demoStream: 200,
+      upstream: 200,
+      upstreamStream: 200,
+      embeddings: 200,
+      upstreamEmbeddings: 200,
+      failingUpstream: 502,
+      failingUpstreamStream: 502,
+      unreachableUpstream: 503,
+      malformedJson: 400,
+      wrongKey: 401,
+      badFieldValue: 400,
+      unknownField: 400,
+      unknownModel: 404,
+      oversize: 413,
+    });
+  });
+
+  it('exposes metrics without any canary, then stops cleanly', async () => {
+    const response = await request(`${moat.url}/metrics`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    metricsText = await response.body.text();
+    expect(response.statusCode).toBe(200);
+    expect(metricsText).toContain('moat_http_requests_total');
+
+    expect(await moat.stop()).toBe(0);
+  });
+
+  it('wrote no canary, and no piece of one, anywhere', () => {
+    const written = everythingWritten();
+    expect(written.map((item) => item.name)).toEqual(
+      expect.arrayContaining(['stdout', 'stderr', 'metrics', logFile]),
+    );
+    expect(readFileSync(logFile, 'utf8').split('\n').length).toBeGreaterThan(15);
+
+    const found: string[] = [];
+    for (const item of written) {
+      for (const [value, label] of canaries) {
+        if (containsPiece(item.bytes, value, 8)) found.push(`${item.name}: ${label}`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('wrote the admin token only in the first-start banner, and no token secret anywhere else', () => {
+    const secret = adminToken.split('_').slice(2).join('_');
+    const elsewhere = everythingWritten().filter((item) => item.name !== 'stdout');
+    for (const item of elsewhere) {
+      expect(containsPiece(item.bytes, secret, 12), item.name).toBe(false);
+    }
+    const bannerLines = moat.stdout().split('\n').filter((line) => line.includes(secret));
+    expect(bannerLines.length).toBeGreaterThan(0);
+    expect(bannerLines.every((line) => /^\s+(moat_|-H "Authorization)/.test(line))).toBe(true);
+  });
+});
+
+interface WrittenItem {
+  name: string;
+  bytes: Buffer;
+}
+
+function everythingWritten(): WrittenItem[] {
+  return [
+    { name: 'stdout', bytes: Buffer.from(moat.stdout()) },
+    { name: 'stderr', bytes: Buffer.from(moat.stderr()) },
+    { name: 'metrics', bytes: Buffer.from(metricsText) },
+    ...filesBelow(dataDir),
+    ...filesBelow(childTmp),
+    ...filesBelow(join(root, 'log')),
+  ];
+}
+
+function filesBelow(folder: string): WrittenItem[] {
+  const items: WrittenItem[] = [];
+  for (const name of readdirSync(folder, { recursive: true, encoding: 'utf8' })) {
+    const path = join(folder, name);
+    if (statSync(path).isFile()) items.push({ name: path, bytes: readFileSync(path) });
+  }
+  return items;
+}
+
+function containsPiece(bytes: Buffer, value: string, pieceLength: number): boolean {
+  for (let start = 0; start + pieceLength <= value.length; start += 1) {
+    if (bytes.includes(value.slice(start, start + pieceLength))) return true;
+  }
+  return false;
+}
