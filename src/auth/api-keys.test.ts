@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MoatError } from '../errors/index.js';
@@ -70,6 +73,30 @@ describe('createApiKey', () => {
 
   it.each([[[]], [['root']], [['chat', 'Chat']]])('refuses the scopes %j', (scopes) => {
     expect(() => createApiKey(store, { name: 'ok', scopes })).toThrow(/Scopes must be/);
+  });
+});
+
+describe('api keys on disk', () => {
+  it('leave no token in the database file or its WAL, even before a checkpoint', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'moat-keys-'));
+    const filePath = join(folder, 'moat.db');
+    const fileStore = openSqliteStore(filePath);
+    const created = [1, 2, 3].map((n) =>
+      createApiKey(fileStore, { name: `k${n}`, scopes: ['chat'] }),
+    );
+    revokeApiKey(fileStore, created[0]?.id ?? '');
+
+    const wal = readFileSync(`${filePath}-wal`);
+    const bytes = Buffer.concat([readFileSync(filePath), wal]);
+    expect(wal.length).toBeGreaterThan(0);
+    for (const { token, record } of created) {
+      expect(bytes.includes(record.tokenHash)).toBe(true);
+      expect(bytes.includes(token)).toBe(false);
+      expect(bytes.includes(token.slice(-43))).toBe(false);
+    }
+
+    fileStore.close();
+    rmSync(folder, { recursive: true, force: true });
   });
 });
 

@@ -1,2 +1,2 @@
 export type { ApiKeyRecord, ApiKeyStore, MoatStore } from './moat-store.js';
-export { openSqliteStore } from './sqlite/sqlite-store.js';
+export { openSqliteStore, SQLITE_FILE_NAME } from './sqlite/sqlite-store.js';

@@ -6,6 +6,9 @@ import { SCOPES } from '../../auth/scopes.js';
 import type { ApiKeyRecord, ApiKeyStore, MoatStore } from '../moat-store.js';
 import { assertSchemaNotNewer, runMigrations } from './migrations.js';
 
+/** The store's file name inside Moat's data folder. */
+export const SQLITE_FILE_NAME = 'moat.db';
+
 /** How long a write waits for another process (say `moat keys create` beside `moat serve`). */
 const BUSY_TIMEOUT_MS = 5000;
 
