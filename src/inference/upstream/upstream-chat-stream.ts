@@ -1,0 +1,134 @@
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+
+import type { MoatError } from '../../errors/index.js';
+import type { ChatStreamEvent, FinishReason, TokenUsage } from '../inference-backend.js';
+import { SseDataParser } from './sse-data-parser.js';
+import { malformedAnswerError } from './upstream-failure.js';
+import { chatChunkSchema, parseUpstreamJson, toFinishReason } from './upstream-schemas.js';
+
+/** The data of the event that ends an OpenAI-style stream. */
+const DONE_DATA = '[DONE]';
+
+/** No chunk of a chat stream comes near this; a longer line is not a chat stream. */
+const MAX_SSE_LINE_CHARS = 4 * 1024 * 1024;
+
+/**
+ * What may still follow `[DONE]` before the response ends. Reading it keeps the connection
+ * reusable; a peer that sends more than this loses the connection instead.
+ */
+const MAX_TRAILING_BYTES = 64 * 1024;
+
+export interface ChatStreamContext {
+  signal: AbortSignal;
+  /** Maps anything thrown while reading to the MoatError the caller sees. */
+  toError: (thrown: unknown) => MoatError;
+}
+
+/**
+ * Turns an upstream SSE body into Moat's stream events, yielding each piece of text as soon
+ * as the chunk that carries it has arrived. Only the current partial line is ever buffered.
+ */
+export async function* readChatStream(
+  body: Readable,
+  context: ChatStreamContext,
+): AsyncGenerator<ChatStreamEvent, void, undefined> {
+  const parser = new SseDataParser(MAX_SSE_LINE_CHARS);
+  const decoder = new StringDecoder('utf8');
+  const tally = new StreamTally();
+  let hasDone = false;
+
+  try {
+    for await (const bytes of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+      for (const data of parser.push(decoder.write(bytes))) {
+        if (context.signal.aborted) throw context.toError(context.signal.reason);
+        if (data === DONE_DATA) {
+          hasDone = true;
+          yield tally.finish();
+          return;
+        }
+
+        const text = tally.read(data);
+        if (text !== undefined) yield { type: 'delta', text };
+      }
+    }
+  } catch (thrown) {
+    throw context.toError(thrown);
+  } finally {
+    release(body, hasDone);
+  }
+
+  yield tally.finishAtEnd();
+}
+
+/** What the chunks so far said about the answer's end and size. */
+class StreamTally {
+  #finishReason: FinishReason | undefined;
+  #usage: TokenUsage | undefined;
+  #contentChunks = 0;
+
+  /** Reads one chunk; returns its text, if it has any. */
+  read(data: string): string | undefined {
+    const chunk = parseUpstreamJson(data, chatChunkSchema);
+    if (chunk.error !== undefined) throw malformedAnswerError('the stream reported an error');
+
+    if (chunk.usage) {
+      this.#usage = {
+        promptTokens: chunk.usage.prompt_tokens,
+        completionTokens: chunk.usage.completion_tokens,
+      };
+    }
+
+    const choice = chunk.choices?.[0];
+    if (choice?.finish_reason) this.#finishReason = toFinishReason(choice.finish_reason);
+    const text = choice?.delta?.content;
+    if (!text) return undefined;
+
+    this.#contentChunks += 1;
+    return text;
+  }
+
+  /**
+   * The closing event. Upstreams that send no usage chunk despite `include_usage` (older
+   * servers) get an estimate: servers send about one token per chunk, so completion tokens
+   * are the number of chunks that carried text, and prompt tokens are 0 (unknown).
+   */
+  finish(): ChatStreamEvent {
+    const usage = this.#usage ?? { promptTokens: 0, completionTokens: this.#contentChunks };
+    return { type: 'finish', finishReason: this.#finishReason ?? 'stop', usage };
+  }
+
+  /** The closing event of a stream that ended without `[DONE]`: fine only after a finish reason. */
+  finishAtEnd(): ChatStreamEvent {
+    if (this.#finishReason === undefined) {
+      throw malformedAnswerError('the stream ended before the answer did');
+    }
+    return this.finish();
+  }
+}
+
+/**
+ * Gives the connection back. After `[DONE]` the rest of the body is read in the background
+ * so the connection stays in the pool; in any other case the answer is unwanted or broken,
+ * and destroying the body closes the connection, which is also what stops the upstream's
+ * generation.
+ */
+function release(body: Readable, hasDone: boolean): void {
+  if (body.readableEnded || body.destroyed) return;
+  if (!hasDone) {
+    body.destroy();
+    return;
+  }
+
+  let trailingBytes = 0;
+  body.on('error', ignore);
+  body.on('data', (bytes: Buffer) => {
+    trailingBytes += bytes.length;
+    if (trailingBytes > MAX_TRAILING_BYTES) body.destroy();
+  });
+  body.resume();
+}
+
+function ignore(): void {
+  // The answer is complete; a failure while draining its tail changes nothing for the caller.
+}
