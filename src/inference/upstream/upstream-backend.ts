@@ -108,9 +108,14 @@ class UpstreamBackend implements InferenceBackend {
     return { text, finishReason: toFinishReason(choice?.finish_reason), usage };
   }
 
-  async *streamChat(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatStreamEvent> {
-    const body = await this.#post(this.#chatPath, this.#chatPayload(request, true), signal);
-    yield* readChatStream(body, { signal, toError: (thrown) => this.#toError(thrown, signal) });
+  streamChat(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatStreamEvent> {
+    return readChatStream(
+      () => this.#post(this.#chatPath, this.#chatPayload(request, true), signal),
+      {
+        signal,
+        toError: (thrown) => this.#toError(thrown, signal),
+      },
+    );
   }
 
   async embed(inputs: readonly string[], signal: AbortSignal): Promise<EmbeddingResult> {

@@ -26,13 +26,17 @@ export interface ChatStreamContext {
 }
 
 /**
- * Turns an upstream SSE body into Moat's stream events, yielding each piece of text as soon
- * as the chunk that carries it has arrived. Only the current partial line is ever buffered.
+ * Sends the request when the first event is asked for, then turns the upstream's SSE body
+ * into Moat's stream events, yielding each piece of text as soon as the chunk that carries
+ * it has arrived. Only the current partial line is ever buffered.
+ *
+ * One generator does both steps: every event crosses one generator, not two.
  */
 export async function* readChatStream(
-  body: Readable,
+  send: () => Promise<Readable>,
   context: ChatStreamContext,
 ): AsyncGenerator<ChatStreamEvent, void, undefined> {
+  const body = await send();
   const parser = new SseDataParser(MAX_SSE_LINE_CHARS);
   const decoder = new StringDecoder('utf8');
   const tally = new StreamTally();
