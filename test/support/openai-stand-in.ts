@@ -6,32 +6,17 @@ import {
   countPromptWords,
   embeddingOf,
   type AnswerShape,
-  type StreamAnswer,
 } from './openai-stand-in-answers.js';
+import { plannedStream, sendAnswerBody, type StandInFailure } from './openai-stand-in-failures.js';
 import {
   modelListBody,
   readJsonBody,
   sendError,
   sendJson,
-  sendPartialJson,
   writeChunks,
-  type StreamPlan,
 } from './openai-stand-in-wire.js';
 
-/**
- * How the stand-in misbehaves, for failure tests. `stall-mid-stream` and
- * `close-mid-stream` send `chunksBeforeFailure` SSE chunks (or part of a JSON body) first.
- */
-export const STAND_IN_FAILURES = [
-  'none',
-  'error-500',
-  'hang',
-  'stall-mid-stream',
-  'close-mid-stream',
-  'malformed-json',
-  'wrong-shape',
-] as const;
-export type StandInFailure = (typeof STAND_IN_FAILURES)[number];
+export { STAND_IN_FAILURES, type StandInFailure } from './openai-stand-in-failures.js';
 
 export interface StandInBehaviour {
   /** @default "none" */
@@ -206,24 +191,23 @@ class StandInState {
     { response, record }: Pick<Exchange, 'response' | 'record'>,
     body: Record<string, unknown> | undefined,
   ): void {
-    if (path !== CHAT_PATH && path !== EMBEDDINGS_PATH) {
-      sendError(response, 404, 'no such route');
-      return;
-    }
-    if (body === undefined) {
-      sendError(response, 400, 'the body is not a JSON object');
-      return;
-    }
-    if (typeof body.model !== 'string' || !this.#models.has(body.model)) {
-      sendError(response, 404, 'model not found');
+    const checked = checkRequest(path, body, this.#models);
+    if ('status' in checked) {
+      sendError(response, checked.status, checked.message);
       return;
     }
 
-    const exchange = { response, record, body, model: body.model };
-    if (this.behaviour.failure === 'error-500') sendError(response, 500, this.behaviour.errorText);
-    else if (this.behaviour.failure === 'hang') return;
-    else if (path === EMBEDDINGS_PATH) this.#answerEmbeddings(exchange);
-    else if (body.stream === true) this.#answerStream(exchange);
+    const { failure, errorText } = this.behaviour;
+    const exchange = { response, record, ...checked };
+    const isStreamed = checked.body.stream === true && path === CHAT_PATH;
+    if (failure === 'hang') return;
+    if (failure === 'error-500' || (failure === 'error-mid-stream' && !isStreamed)) {
+      sendError(response, 500, errorText);
+      return;
+    }
+
+    if (path === EMBEDDINGS_PATH) this.#answerEmbeddings(exchange);
+    else if (isStreamed) this.#answerStream(exchange);
     else this.#answerCompletion(exchange);
   }
 
@@ -240,11 +224,13 @@ class StandInState {
   }
 
   #answerCompletion(exchange: Exchange): void {
-    this.#sendBody(exchange.response, () => this.#answers.completion(this.#shapeOf(exchange)));
+    sendAnswerBody(exchange.response, this.behaviour.failure, () =>
+      this.#answers.completion(this.#shapeOf(exchange)),
+    );
   }
 
   #answerEmbeddings({ response, body, model }: Exchange): void {
-    this.#sendBody(response, () => {
+    sendAnswerBody(response, this.behaviour.failure, () => {
       const inputs = Array.isArray(body.input) ? (body.input as unknown[]) : [body.input];
       const data = inputs.map((input, index) => ({
         object: 'embedding',
@@ -255,29 +241,6 @@ class StandInState {
       const usage = { prompt_tokens: promptTokens, total_tokens: promptTokens };
       return Buffer.from(JSON.stringify({ object: 'list', model, data, usage }));
     });
-  }
-
-  /** Sends a JSON answer, or spoils it as the configured failure says. */
-  #sendBody(response: ServerResponse, build: () => Buffer): void {
-    switch (this.behaviour.failure) {
-      case 'malformed-json':
-        sendJson(response, 200, Buffer.from('{"data": [ not json'));
-        return;
-      case 'wrong-shape':
-        sendJson(response, 200, Buffer.from('{"choices": "none", "data": 1}'));
-        return;
-      case 'stall-mid-stream':
-      case 'close-mid-stream': {
-        const bytes = build();
-        const ending = this.behaviour.failure === 'stall-mid-stream' ? 'stall' : 'destroy';
-        sendPartialJson(response, bytes.subarray(0, bytes.length >> 1), ending);
-        return;
-      }
-      case 'none':
-      case 'error-500':
-      case 'hang':
-        sendJson(response, 200, build());
-    }
   }
 
   #answerStream(exchange: Exchange): void {
@@ -297,27 +260,23 @@ class StandInState {
     const onChunk = (): void => {
       record.chunksSent += 1;
     };
-    writeChunks(response, this.#plannedStream(answer), { delayMs: chunkDelayMs, onChunk });
+    writeChunks(response, plannedStream(answer, this.behaviour), {
+      delayMs: chunkDelayMs,
+      onChunk,
+    });
   }
+}
 
-  /** The events to send, cut short or spoiled as the configured failure says. */
-  #plannedStream(answer: StreamAnswer): StreamPlan {
-    const { failure, chunksBeforeFailure } = this.behaviour;
-    const head = answer.chunks.slice(0, chunksBeforeFailure);
-
-    switch (failure) {
-      case 'stall-mid-stream':
-        return { chunks: head, ending: 'stall' };
-      case 'close-mid-stream':
-        return { chunks: head, ending: 'destroy' };
-      case 'malformed-json':
-        return { chunks: [...head, Buffer.from('data: {"choices": [\n\n')], ending: 'end' };
-      case 'wrong-shape':
-        return { chunks: [...head, Buffer.from('data: {"choices": 7}\n\n')], ending: 'end' };
-      case 'none':
-      case 'error-500':
-      case 'hang':
-        return { chunks: [...answer.chunks, answer.done], ending: 'end' };
-    }
+/** Refuses, as an OpenAI server would, a request no behaviour applies to. */
+function checkRequest(
+  path: string | undefined,
+  body: Record<string, unknown> | undefined,
+  models: ReadonlySet<string>,
+): Pick<Exchange, 'body' | 'model'> | { status: number; message: string } {
+  if (path !== CHAT_PATH && path !== EMBEDDINGS_PATH) return { status: 404, message: 'no route' };
+  if (body === undefined) return { status: 400, message: 'the body is not a JSON object' };
+  if (typeof body.model !== 'string' || !models.has(body.model)) {
+    return { status: 404, message: 'model not found' };
   }
+  return { body, model: body.model };
 }

@@ -119,6 +119,18 @@ describe('an upstream answering with an error status', () => {
   });
 });
 
+describe('an upstream reporting an error after its stream began', () => {
+  it('ends the stream with upstream_error, keeping none of what the upstream said', async () => {
+    const upstream = await start({ failure: 'error-mid-stream', errorText: CANARY });
+
+    const { yielded, thrown } = await drain(upstream.streamChat(REQUEST, live()));
+
+    expect(yielded).toHaveLength(1);
+    expect(codeOf(thrown)).toBe('upstream_error');
+    expect(everythingIn(thrown)).not.toContain(CANARY);
+  });
+});
+
 describe('an upstream that does not answer in time', () => {
   it('becomes upstream_timeout when no headers come', async () => {
     const upstream = await start({ failure: 'hang' }, { timeoutMs: 200 });

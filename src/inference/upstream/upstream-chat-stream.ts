@@ -4,8 +4,13 @@ import { StringDecoder } from 'node:string_decoder';
 import type { MoatError } from '../../errors/index.js';
 import type { ChatStreamEvent, FinishReason, TokenUsage } from '../inference-backend.js';
 import { SseDataParser } from './sse-data-parser.js';
-import { malformedAnswerError } from './upstream-failure.js';
-import { chatChunkSchema, parseUpstreamJson, toFinishReason } from './upstream-schemas.js';
+import { malformedAnswerError, streamedErrorError } from './upstream-failure.js';
+import {
+  chatChunkSchema,
+  parseUpstreamJson,
+  toFinishReason,
+  type ChatChunkBody,
+} from './upstream-schemas.js';
 
 /** The data of the event that ends an OpenAI-style stream. */
 const DONE_DATA = '[DONE]';
@@ -74,7 +79,7 @@ class StreamTally {
   /** Reads one chunk; returns its text, if it has any. */
   read(data: string): string | undefined {
     const chunk = parseUpstreamJson(data, chatChunkSchema);
-    if (chunk.error !== undefined) throw malformedAnswerError('the stream reported an error');
+    if (isErrorChunk(chunk)) throw streamedErrorError();
 
     if (chunk.usage) {
       this.#usage = {
@@ -109,6 +114,10 @@ class StreamTally {
     }
     return this.finish();
   }
+}
+
+function isErrorChunk(chunk: ChatChunkBody): boolean {
+  return (chunk.error !== undefined && chunk.error !== null) || chunk.object === 'error';
 }
 
 /**

@@ -66,6 +66,12 @@ export function upstreamStatusError(statusCode: number): MoatError {
   return new MoatError('upstream_error', { cause });
 }
 
+/** The upstream reported a failure inside a stream it had begun; what it said is dropped. */
+export function streamedErrorError(): MoatError {
+  const cause = new UpstreamFailure('upstream reported an error inside the stream');
+  return new MoatError('upstream_error', { cause });
+}
+
 /**
  * The upstream's answer could not be read. `problem` is Moat's own wording, with at most
  * field paths from Moat's schemas in it.

@@ -32,10 +32,12 @@ export const chatCompletionSchema = z.object({
 });
 
 /**
- * One streamed chunk. The usage chunk has an empty `choices` list; some servers report a
- * failure after the stream has begun as a chunk carrying `error` instead.
+ * One streamed chunk. The usage chunk has an empty `choices` list. Servers that fail after
+ * the stream has begun send a chunk with an `error` member, or (older vLLM) one whose
+ * `object` is `"error"`.
  */
 export const chatChunkSchema = z.object({
+  object: z.string().nullish(),
   choices: z
     .array(
       z.object({
