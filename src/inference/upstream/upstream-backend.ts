@@ -60,6 +60,11 @@ type ResponseBody = Dispatcher.ResponseData['body'];
  * A backend that forwards to an OpenAI-compatible server over one keep-alive connection
  * pool. Each answer is read and checked at the edge; a streamed answer is passed on chunk by
  * chunk as it arrives.
+ *
+ * Token counts are the upstream's own `usage`. An upstream that reports none gets estimates
+ * instead: in a stream, one completion token per chunk that carried text; in a whole answer,
+ * one per four characters; for embeddings, one per four characters of each input; a chat's
+ * prompt tokens are then 0, since nothing here can count them.
  */
 export function createUpstreamBackend(options: UpstreamBackendOptions): InferenceBackend {
   return new UpstreamBackend(options);
@@ -109,13 +114,9 @@ class UpstreamBackend implements InferenceBackend {
   }
 
   streamChat(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatStreamEvent> {
-    return readChatStream(
-      () => this.#post(this.#chatPath, this.#chatPayload(request, true), signal),
-      {
-        signal,
-        toError: (thrown) => this.#toError(thrown, signal),
-      },
-    );
+    const payload = this.#chatPayload(request, true);
+    const send = () => this.#post(this.#chatPath, payload, signal);
+    return readChatStream(send, { signal, toError: (thrown) => this.#toError(thrown, signal) });
   }
 
   async embed(inputs: readonly string[], signal: AbortSignal): Promise<EmbeddingResult> {
