@@ -4,7 +4,7 @@ import { createApiKey } from './auth/index.js';
 import { loadCatalog, type ModelCatalog } from './catalog/index.js';
 import type { MoatConfig } from './config/index.js';
 import { buildServer } from './server/index.js';
-import { openSqliteStore, type MoatStore } from './store/index.js';
+import { openSqliteStore, SQLITE_FILE_NAME, type MoatStore } from './store/index.js';
 import { createLogger, Metrics, type Logger } from './telemetry/index.js';
 
 export interface RunningMoat {
@@ -23,7 +23,7 @@ export interface RunningMoat {
 export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const logger = createLogger({ level: config.log.level, ...optionalFile(config.log.file) });
-  const store = openSqliteStore(join(config.dataDir, 'moat.db'));
+  const store = openSqliteStore(join(config.dataDir, SQLITE_FILE_NAME));
   const firstAdminToken = createFirstAdminKey(store);
 
   let catalog: ModelCatalog;

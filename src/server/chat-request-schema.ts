@@ -70,8 +70,8 @@ const SUPPORTED_SHAPE = {
 export const CHAT_SUPPORTED_FIELDS = Object.keys(SUPPORTED_SHAPE);
 
 const unsupportedShape = Object.fromEntries(
-  UNSUPPORTED_FIELDS.map((field) => [field, z.unknown()]),
-) as Record<(typeof UNSUPPORTED_FIELDS)[number], z.ZodUnknown>;
+  UNSUPPORTED_FIELDS.map((field) => [field, z.unknown().optional()]),
+) as Record<(typeof UNSUPPORTED_FIELDS)[number], z.ZodOptional<z.ZodUnknown>>;
 
 export const chatRequestSchema = z.strictObject({ ...SUPPORTED_SHAPE, ...unsupportedShape });
 
