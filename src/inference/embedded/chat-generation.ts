@@ -5,7 +5,6 @@ import {
   type LlamaContextSequence,
   type LlamaModel,
 } from 'node-llama-cpp';
-import { MoatError } from '../../errors/index.js';
 import type { FinishReason, GenerationOptions } from '../inference-backend.js';
 import { FINISH_REASON_BY_STOP_REASON, toEngineSeed } from './chat-history.js';
 import { StreamChannel } from './stream-channel.js';
@@ -42,14 +41,6 @@ export function countPromptTokens(
 }
 
 /**
- * The engine would make room by silently dropping the start of the conversation; Moat checks
- * the length up front, and refuses here should that check ever be short.
- */
-function refuseContextShift(): never {
-  throw new MoatError('context_length_exceeded');
-}
-
-/**
  * Generates one answer on a sequence, through the model's own chat template. Sampling
  * follows the OpenAI defaults (temperature 1, top_p 1, no top-k, no repeat penalty) rather
  * than node-llama-cpp's.
@@ -77,7 +68,6 @@ async function generateChat(
       seed: toEngineSeed(options.seed ?? control.fallbackSeed),
       repeatPenalty: false,
       customStopTriggers: (options.stop ?? []).filter((stop) => stop !== ''),
-      contextShift: { strategy: refuseContextShift },
       onTextChunk: (text) => {
         emit(guard.push(text));
       },

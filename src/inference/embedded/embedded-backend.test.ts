@@ -125,6 +125,21 @@ describe('embedded backend: chat', () => {
     }
   });
 
+  it('fills the context exactly to its last usable token, and not one more', async () => {
+    const probe = await backend.completeChat(ask('Hello', { maxTokens: 1 }), open());
+    const maxTokens = 256 - 1 - probe.usage.promptTokens;
+    const options = { seed: 0, temperature: 0.5 };
+
+    const full = await backend.completeChat(ask('Hello', { ...options, maxTokens }), open());
+    expect(full.finishReason).toBe('length');
+    expect(full.usage.completionTokens).toBe(maxTokens);
+    const over = backend.completeChat(
+      ask('Hello', { ...options, maxTokens: maxTokens + 1 }),
+      open(),
+    );
+    expect((await failureOf(over)).code).toBe('context_length_exceeded');
+  });
+
   it('refuses a prompt that does not fit the context', async () => {
     const long = 'river stone '.repeat(200);
     const error = await failureOf(backend.completeChat(ask(long), open()));

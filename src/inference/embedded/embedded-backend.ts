@@ -46,7 +46,11 @@ export interface EmbeddedBackendOptions {
 
 const SINGLE_THREAD_MODEL_BYTES = 32 * 1024 * 1024;
 
-/** The engine keeps the last cell of a sequence free; an answer must end before it. */
+/**
+ * The engine keeps the last cell of a sequence free. Prompt and answer must fit before it:
+ * when they do not, the engine makes room by silently dropping the start of the
+ * conversation, so the budget is checked before generation starts.
+ */
 const RESERVED_CONTEXT_TOKENS = 1;
 
 interface Engine {
