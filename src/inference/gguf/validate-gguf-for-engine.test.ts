@@ -44,6 +44,18 @@ describe('validateGgufForEngine', () => {
     expect(() => validateGgufForEngine(metadata, filePath)).toThrow(/head_count" must be positive/);
   });
 
+  it('rejects a zero in the per-block feed-forward widths of a dense architecture', () => {
+    const widths: GgufValue = { type: 'array', itemType: 'uint32', value: [96, 0] };
+    const metadata = withChange('llama.feed_forward_length', widths);
+    expect(() => validateGgufForEngine(metadata, filePath)).toThrow(/feed_forward_length" must be/);
+  });
+
+  it('rejects per-block values that do not match the block count', () => {
+    const widths: GgufValue = { type: 'array', itemType: 'uint32', value: [96, 96, 96] };
+    const metadata = withChange('llama.feed_forward_length', widths);
+    expect(() => validateGgufForEngine(metadata, filePath)).toThrow(/one entry per block/);
+  });
+
   it('rejects a width that the heads do not divide', () => {
     const metadata = withChange('llama.attention.head_count', { type: 'uint32', value: 5 });
     expect(() => validateGgufForEngine(metadata, filePath)).toThrow(/not a multiple/);

@@ -13,6 +13,13 @@ const TRANSFORMER_KEYS = [
   'attention.head_count',
 ] as const;
 
+/**
+ * Architectures whose every block has attention and a feed-forward layer: a zero in their
+ * per-block arrays asks llama.cpp for an empty tensor, which aborts the process. Hybrid
+ * architectures use zeros on purpose, so elsewhere only an all-zero array is refused.
+ */
+const DENSE_ARCHITECTURES = ['llama', 'qwen2', 'qwen3', 'gemma', 'gemma2', 'gemma3', 'phi3'];
+
 /** Recurrent architectures have no attention heads or feed-forward width to check. */
 const RECURRENT_ARCHITECTURES = ['mamba', 'mamba2', 'rwkv6', 'rwkv6qwen2', 'rwkv7', 'arwkv7'];
 const RECURRENT_KEYS = ['context_length', 'embedding_length', 'block_count'] as const;
@@ -72,9 +79,11 @@ class GgufCheck {
   }
 
   /** Like `integers`, and at least one of them is above zero. */
-  positive(key: string, blockCount?: number): number[] {
+  positive(key: string, blockCount?: number, rule: 'some' | 'every' = 'some'): number[] {
     const numbers = this.integers(key, blockCount);
-    return numbers.some((item) => item > 0) ? numbers : this.fail(`"${key}" must be positive`);
+    const isPositive = (item: number): boolean => item > 0;
+    const isValid = rule === 'every' ? numbers.every(isPositive) : numbers.some(isPositive);
+    return isValid ? numbers : this.fail(`"${key}" must be positive`);
   }
 
   arrayLength(key: string): number | undefined {
@@ -85,11 +94,12 @@ class GgufCheck {
 }
 
 function checkHeads(check: GgufCheck, architecture: string, blockCount: number): void {
+  const rule = DENSE_ARCHITECTURES.includes(architecture) ? 'every' : 'some';
   const embeddingLength = check.positive(`${architecture}.embedding_length`)[0] ?? 0;
-  const headCounts = check.positive(`${architecture}.attention.head_count`, blockCount);
-  check.positive(`${architecture}.feed_forward_length`, blockCount);
+  const headCounts = check.positive(`${architecture}.attention.head_count`, blockCount, rule);
+  check.positive(`${architecture}.feed_forward_length`, blockCount, rule);
   const headCountsKv = check.has(`${architecture}.attention.head_count_kv`)
-    ? check.positive(`${architecture}.attention.head_count_kv`, blockCount)
+    ? check.positive(`${architecture}.attention.head_count_kv`, blockCount, rule)
     : headCounts;
 
   const hasExplicitHeadSize = check.has(`${architecture}.attention.key_length`);
