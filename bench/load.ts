@@ -18,7 +18,10 @@ export interface Load {
   headers: Record<string, string>;
 }
 
-export function prepareLoad(target: Target, options: { isStream: boolean; connections: number }): Load {
+export function prepareLoad(
+  target: Target,
+  options: { isStream: boolean; connections: number },
+): Load {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (target.token !== undefined) headers.authorization = `Bearer ${target.token}`;
   const body = JSON.stringify({
@@ -45,14 +48,19 @@ export async function sendOne(load: Load): Promise<{ firstByteMs: number; totalM
   });
   let firstByteMs = -1;
   for await (const chunk of response.body) {
-    if (firstByteMs < 0 && (chunk as Buffer).length > 0) firstByteMs = performance.now() - startedAt;
+    if (firstByteMs < 0 && (chunk as Buffer).length > 0)
+      firstByteMs = performance.now() - startedAt;
   }
-  if (response.statusCode !== 200) throw new Error(`${load.target.name} answered ${response.statusCode}`);
+  if (response.statusCode !== 200)
+    throw new Error(`${load.target.name} answered ${response.statusCode}`);
   return { firstByteMs, totalMs: performance.now() - startedAt };
 }
 
 /** Sequential requests on one connection; the durations of each, in milliseconds. */
-export async function runSequential(load: Load, count: number): Promise<{ firstByteMs: number[]; totalMs: number[] }> {
+export async function runSequential(
+  load: Load,
+  count: number,
+): Promise<{ firstByteMs: number[]; totalMs: number[] }> {
   const firstByteMs: number[] = [];
   const totalMs: number[] = [];
   for (let index = 0; index < count; index += 1) {
@@ -78,7 +86,11 @@ export async function runConcurrent(
   await Promise.all(Array.from({ length: options.concurrency }, loop));
 
   const elapsedSeconds = (performance.now() - startedAt) / 1000;
-  return { requestsPerSecond: latencyMs.length / elapsedSeconds, completed: latencyMs.length, latencyMs };
+  return {
+    requestsPerSecond: latencyMs.length / elapsedSeconds,
+    completed: latencyMs.length,
+    latencyMs,
+  };
 }
 
 export function percentile(values: readonly number[], fraction: number): number {

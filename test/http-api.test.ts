@@ -1,16 +1,16 @@
+import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../src/auth/index.js';
 import { openSqliteStore } from '../src/store/index.js';
 import { startTestMoat, type TestMoat } from './support/test-moat.js';
-import { join } from 'node:path';
 
 let moat: TestMoat;
 let chatOnlyToken: string;
 const canary = `canary-${Math.random().toString(36).slice(2)}-http`;
 
 beforeAll(async () => {
-  moat = await startTestMoat({ config: { server: { maxBodyBytes: 4096 } } as never });
+  moat = await startTestMoat({ config: { server: { maxBodyBytes: 4096 } } });
   const store = openSqliteStore(join(moat.dataDir, 'moat.db'));
   chatOnlyToken = createApiKey(store, { name: 'chat-only', scopes: ['chat'] }).token;
   store.close();
@@ -35,9 +35,14 @@ async function call(
   const token = options.token === undefined ? moat.adminToken : options.token;
   const headers: Record<string, string> = {};
   if (token !== null) headers.authorization = `Bearer ${token}`;
-  if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+  if (options.body !== undefined)
+    headers['content-type'] = options.contentType ?? 'application/json';
 
-  const response = await request(`${moat.url}${path}`, { method, headers, body: options.body });
+  const response = await request(`${moat.url}${path}`, {
+    method,
+    headers,
+    body: options.body ?? null,
+  });
   const text = await response.body.text();
   return {
     status: response.statusCode,
@@ -94,13 +99,23 @@ describe('bad input gets a clear error that never echoes content', () => {
     ['malformed JSON', `{"model":"demo","messages":[{"content":"${canary}"`, 'invalid_json', 400],
     ['an empty body', '', 'invalid_json', 400],
     ['a body that is not an object', JSON.stringify(canary), 'invalid_request', 400],
-    ['a message role that does not exist', chatBody({ messages: [{ role: canary, content: 'x' }] }), 'invalid_request', 400],
+    [
+      'a message role that does not exist',
+      chatBody({ messages: [{ role: canary, content: 'x' }] }),
+      'invalid_request',
+      400,
+    ],
     ['a field of the wrong type', chatBody({ temperature: canary }), 'invalid_request', 400],
     ['an unknown field', chatBody({ [canary]: canary }), 'unsupported_field', 400],
-    ['an unsupported OpenAI field', chatBody({ tools: [{ type: 'function', name: canary }] }), 'unsupported_field', 400],
+    [
+      'an unsupported OpenAI field',
+      chatBody({ tools: [{ type: 'function', name: canary }] }),
+      'unsupported_field',
+      400,
+    ],
     ['a model outside the catalog', chatBody({ model: canary }), 'model_not_found', 404],
     ['an oversize body', chatBody({ padding: canary.repeat(400) }), 'body_too_large', 413],
-  ])('%s', async (_label, body, code, status) => {
+  ])('%s', async (...[, body, code, status]) => {
     const answer = await call('POST', '/v1/chat/completions', { body });
     expect({ status: answer.status, code: answer.json().error.code }).toEqual({ status, code });
     expect(answer.text).not.toContain(canary);
@@ -128,7 +143,10 @@ describe('bad input gets a clear error that never echoes content', () => {
     const missing = await call('GET', `/v1/${canary}`);
     const wrongMethod = await call('PUT', '/v1/chat/completions', { body: '{}' });
     expect([missing.status, missing.json().error.code]).toEqual([404, 'not_found']);
-    expect([wrongMethod.status, wrongMethod.json().error.code]).toEqual([405, 'method_not_allowed']);
+    expect([wrongMethod.status, wrongMethod.json().error.code]).toEqual([
+      405,
+      'method_not_allowed',
+    ]);
     expect(missing.text).not.toContain(canary);
   });
 });
@@ -146,7 +164,9 @@ describe('headers', () => {
   });
 
   it('answers a whole chat completion with the requested token budget', async () => {
-    const answer = await call('POST', '/v1/chat/completions', { body: chatBody({ max_tokens: 4 }) });
+    const answer = await call('POST', '/v1/chat/completions', {
+      body: chatBody({ max_tokens: 4 }),
+    });
     const body = JSON.parse(answer.text) as {
       usage: { completion_tokens: number };
       choices: { finish_reason: string }[];

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -91,7 +99,8 @@ async function post(path: string, body: string, token = adminToken): Promise<num
   });
   const text = await response.body.text();
   if (response.statusCode >= 400) {
-    for (const value of canaries.keys()) expect(containsPiece(Buffer.from(text), value, 8)).toBe(false);
+    for (const value of canaries.keys())
+      expect(containsPiece(Buffer.from(text), value, 8)).toBe(false);
   }
   return response.statusCode;
 }
@@ -133,17 +142,42 @@ describe('moat serve as a child process, with canaries in every content field', 
       demoStream: await post('/v1/chat/completions', chatBody('demo', { stream: true })),
       upstream: await post('/v1/chat/completions', chatBody('up')),
       upstreamStream: await post('/v1/chat/completions', chatBody('up', { stream: true })),
-      embeddings: await post('/v1/embeddings', JSON.stringify({ model: 'demo', input: [canary('embed')] })),
-      upstreamEmbeddings: await post('/v1/embeddings', JSON.stringify({ model: 'up', input: canary('upembed') })),
+      embeddings: await post(
+        '/v1/embeddings',
+        JSON.stringify({ model: 'demo', input: [canary('embed')] }),
+      ),
+      upstreamEmbeddings: await post(
+        '/v1/embeddings',
+        JSON.stringify({ model: 'up', input: canary('upembed') }),
+      ),
       failingUpstream: await post('/v1/chat/completions', chatBody('broken')),
-      failingUpstreamStream: await post('/v1/chat/completions', chatBody('broken', { stream: true })),
+      failingUpstreamStream: await post(
+        '/v1/chat/completions',
+        chatBody('broken', { stream: true }),
+      ),
       unreachableUpstream: await post('/v1/chat/completions', chatBody('gone')),
-      malformedJson: await post('/v1/chat/completions', `{"model":"demo","messages":"${canary('json')}`),
-      wrongKey: await post('/v1/chat/completions', chatBody('demo'), `moat_abcdefabcdef_${canary('token')}`),
-      badFieldValue: await post('/v1/chat/completions', chatBody('demo', { temperature: canary('temp') })),
-      unknownField: await post('/v1/chat/completions', chatBody('demo', { [canary('fieldname')]: 1 })),
+      malformedJson: await post(
+        '/v1/chat/completions',
+        `{"model":"demo","messages":"${canary('json')}`,
+      ),
+      wrongKey: await post(
+        '/v1/chat/completions',
+        chatBody('demo'),
+        `moat_abcdefabcdef_${canary('token')}`,
+      ),
+      badFieldValue: await post(
+        '/v1/chat/completions',
+        chatBody('demo', { temperature: canary('temp') }),
+      ),
+      unknownField: await post(
+        '/v1/chat/completions',
+        chatBody('demo', { [canary('fieldname')]: 1 }),
+      ),
       unknownModel: await post('/v1/chat/completions', chatBody(canary('model'))),
-      oversize: await post('/v1/chat/completions', chatBody('demo', { pad: canary('big').repeat(3000) })),
+      oversize: await post(
+        '/v1/chat/completions',
+        chatBody('demo', { pad: canary('big').repeat(3000) }),
+      ),
     };
     await cancelMidStream('demo');
     await cancelMidStream('up');
@@ -200,7 +234,10 @@ describe('moat serve as a child process, with canaries in every content field', 
     for (const item of elsewhere) {
       expect(containsPiece(item.bytes, secret, 12), item.name).toBe(false);
     }
-    const bannerLines = moat.stdout().split('\n').filter((line) => line.includes(secret));
+    const bannerLines = moat
+      .stdout()
+      .split('\n')
+      .filter((line) => line.includes(secret));
     expect(bannerLines.length).toBeGreaterThan(0);
     expect(bannerLines.every((line) => /^\s+(moat_|-H "Authorization)/.test(line))).toBe(true);
   });

@@ -1,4 +1,9 @@
-import { ConfigError, type MoatConfig, type ModelConfig, type UpstreamModelConfig } from '../config/index.js';
+import {
+  ConfigError,
+  type MoatConfig,
+  type ModelConfig,
+  type UpstreamModelConfig,
+} from '../config/index.js';
 import {
   createEmbeddedBackend,
   createUpstreamBackend,
@@ -50,7 +55,13 @@ export async function loadCatalog(config: MoatConfig): Promise<ModelCatalog> {
     for (const model of models) {
       const backend = await createBackend(model, config);
       const isDemo = config.models.length === 0;
-      entries.push({ name: model.name, backend, defaultMaxTokens: model.defaultMaxTokens, isDemo, createdAtSeconds });
+      entries.push({
+        name: model.name,
+        backend,
+        defaultMaxTokens: model.defaultMaxTokens,
+        isDemo,
+        createdAtSeconds,
+      });
     }
   } catch (error) {
     await new ModelCatalog(entries).close();

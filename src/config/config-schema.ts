@@ -21,7 +21,12 @@ const serverSchema = z.strictObject({
   /** Serve plain HTTP on a non-loopback address. @default false */
   allowInsecureHttp: z.boolean().default(false),
   /** Largest request body accepted. @default 1048576 */
-  maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   /** How long a client may take to send a whole request (headers and body). @default 30000 */
   receiveTimeoutMs: z.number().int().min(1000).max(3_600_000).default(30_000),
   tls: tlsSchema.optional(),

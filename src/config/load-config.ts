@@ -45,7 +45,9 @@ function readConfigFile(path: string, isExplicit: boolean): Record<string, unkno
   } catch (error) {
     const isMissing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     if (isMissing && !isExplicit) return {};
-    throw new ConfigError(`cannot read config file ${path}: ${isMissing ? 'not found' : 'unreadable'}`);
+    throw new ConfigError(
+      `cannot read config file ${path}: ${isMissing ? 'not found' : 'unreadable'}`,
+    );
   }
 
   let parsed: unknown;
@@ -92,7 +94,9 @@ function setPath(target: Record<string, unknown>, dottedKey: string, value: unkn
 
 function describeIssues(issues: readonly z.core.$ZodIssue[], path: string | undefined): string {
   const source = path === undefined ? 'configuration' : `config file ${path}`;
-  const lines = issues.slice(0, 10).map((issue) => `  - ${formatKey(issue.path)}: ${fixFor(issue)}`);
+  const lines = issues
+    .slice(0, 10)
+    .map((issue) => `  - ${formatKey(issue.path)}: ${fixFor(issue)}`);
   return [`${source} is not valid:`, ...lines].join('\n');
 }
 
@@ -110,7 +114,8 @@ function fixFor(issue: z.core.$ZodIssue): string {
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
 function checkNetworkSafety(config: MoatConfig): void {
-  const isLoopback = LOOPBACK_HOSTS.has(config.server.host) || config.server.host.startsWith('127.');
+  const isLoopback =
+    LOOPBACK_HOSTS.has(config.server.host) || config.server.host.startsWith('127.');
   if (isLoopback || config.server.tls !== undefined || config.server.allowInsecureHttp) return;
   throw new ConfigError(
     `server.host is ${config.server.host}, which is not loopback, and server.tls is not set: ` +

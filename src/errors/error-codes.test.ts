@@ -9,7 +9,10 @@ function documentedRows(): Map<string, string[]> {
   for (const line of docsText.split('\n')) {
     const match = /^\| `([a-z_]+)` \|(.*)\|$/.exec(line);
     if (match?.[1] === undefined || match[2] === undefined) continue;
-    rows.set(match[1], match[2].split('|').map((cell) => cell.trim()));
+    rows.set(
+      match[1],
+      match[2].split('|').map((cell) => cell.trim()),
+    );
   }
   return rows;
 }

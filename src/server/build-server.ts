@@ -65,17 +65,13 @@ function fastifyOptions(config: MoatConfig): FastifyServerOptions & { https?: ob
  */
 function installJsonParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(
-    'application/json',
-    { parseAs: 'string' },
-    (_request, body, done) => {
-      try {
-        done(null, JSON.parse(body as string));
-      } catch {
-        done(new MoatError('invalid_json'), undefined);
-      }
-    },
-  );
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new MoatError('invalid_json'), undefined);
+    }
+  });
 }
 
 function installErrorAnswers(app: FastifyInstance): void {

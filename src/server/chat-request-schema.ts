@@ -63,7 +63,13 @@ const SUPPORTED_SHAPE = {
   temperature: nullable(z.number().min(0).max(2)),
   top_p: nullable(z.number().min(0).max(1)),
   stop: nullable(z.union([z.string().min(1).max(256), z.array(z.string().min(1).max(256)).max(4)])),
-  seed: nullable(z.number().int().min(-(2 ** 53)).max(2 ** 53)),
+  seed: nullable(
+    z
+      .number()
+      .int()
+      .min(-(2 ** 53))
+      .max(2 ** 53),
+  ),
   user: nullable(z.string().max(256)),
 };
 

@@ -57,7 +57,9 @@ function expectationFor(issue: z.core.$ZodIssue): string {
     case 'invalid_element':
     case 'unrecognized_keys':
     case 'custom':
-      return issue.message.length <= 120 && issue.code === 'custom' ? issue.message : 'is not valid';
+      return issue.message.length <= 120 && issue.code === 'custom'
+        ? issue.message
+        : 'is not valid';
   }
 }
 

@@ -48,10 +48,10 @@ async function waitForUrl(
   stderr: () => string,
 ): Promise<string> {
   const deadline = Date.now() + 30_000;
-  let hasExited = false;
-  void exited.then(() => (hasExited = true));
+  const state = { hasExited: false };
+  void exited.then(() => (state.hasExited = true));
 
-  while (Date.now() < deadline && !hasExited) {
+  while (Date.now() < deadline && !state.hasExited) {
     const match = /listening on (https?:\/\/[\d.:[\]a-z]+)/i.exec(stdout());
     if (match?.[1] !== undefined) return match[1];
     await new Promise((resolve) => setTimeout(resolve, 25));

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configSchema, type MoatConfig } from '../../src/config/index.js';
+import { configSchema } from '../../src/config/index.js';
 import { writeDemoModel } from '../../src/inference/index.js';
 import { startMoat, type RunningMoat } from '../../src/main.js';
 
@@ -16,7 +16,8 @@ export interface TestMoat extends RunningMoat {
 export interface TestMoatOptions {
   /** Extra models beside the demo model, which is always served as `demo`. */
   upstreams?: { name: string; baseUrl: string; upstreamModel?: string; timeoutMs?: number }[];
-  config?: Partial<Pick<MoatConfig, 'server' | 'engine'>>;
+  /** Raw config sections, validated by the real schema like a config file would be. */
+  config?: { server?: Record<string, unknown>; engine?: Record<string, unknown> };
 }
 
 /** A real Moat in this process, on a free loopback port, with its own data folder. */

@@ -63,7 +63,8 @@ async function answerWhole(call: ChatCall): Promise<object> {
  * the status is 200 and a failure becomes one final error event.
  */
 async function openStream(call: ChatCall, includeUsage: boolean): Promise<Readable> {
-  const events = call.entry.backend.streamChat(call.chatRequest, call.signal)[Symbol.asyncIterator]();
+  const stream = call.entry.backend.streamChat(call.chatRequest, call.signal);
+  const events = stream[Symbol.asyncIterator]();
   const first = await events.next();
   const writer = new ChatResponseWriter(call.entry.name);
   return Readable.from(writeEvents({ call, writer, first, events, includeUsage }), {
@@ -117,5 +118,8 @@ function markFirstToken(call: ChatCall): void {
 function recordUsage(call: ChatCall, usage: TokenUsage): void {
   call.request.moat.usage = usage;
   call.parts.metrics.tokens.inc({ model: call.entry.name, kind: 'prompt' }, usage.promptTokens);
-  call.parts.metrics.tokens.inc({ model: call.entry.name, kind: 'completion' }, usage.completionTokens);
+  call.parts.metrics.tokens.inc(
+    { model: call.entry.name, kind: 'completion' },
+    usage.completionTokens,
+  );
 }

@@ -38,7 +38,9 @@ export function registerEmbeddings(app: FastifyInstance, parts: ServerParts): vo
       data: result.vectors.map((vector, index) => ({
         object: 'embedding',
         index,
-        embedding: isBase64 ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector,
+        embedding: isBase64
+          ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
+          : vector,
       })),
       model: entry.name,
       usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
