@@ -53,6 +53,8 @@ const SINGLE_THREAD_MODEL_BYTES = 32 * 1024 * 1024;
  */
 const RESERVED_CONTEXT_TOKENS = 1;
 
+type EngineSettings = Required<Omit<EmbeddedBackendOptions, 'expectedSha256'>>;
+
 interface Engine {
   model: LlamaModel;
   context: LlamaContext;
@@ -69,16 +71,26 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   return resolved;
 }
 
-async function loadEngine(llama: Llama, options: EmbeddedBackendOptions, threads: number) {
-  const model = await llama.loadModel({ modelPath: options.modelPath });
+function resolveSettings(options: EmbeddedBackendOptions): EngineSettings {
+  return {
+    modelPath: options.modelPath,
+    threads: positiveInteger('threads', options.threads, availableParallelism()),
+    contextSize: positiveInteger('contextSize', options.contextSize, 2048),
+    parallelSequences: positiveInteger('parallelSequences', options.parallelSequences, 2),
+    defaultMaxTokens: positiveInteger('defaultMaxTokens', options.defaultMaxTokens, 256),
+  };
+}
+
+async function loadEngine(llama: Llama, settings: EngineSettings): Promise<Engine> {
+  const model = await llama.loadModel({ modelPath: settings.modelPath });
   try {
     const context = await model.createContext({
-      contextSize: positiveInteger('contextSize', options.contextSize, 2048),
-      sequences: positiveInteger('parallelSequences', options.parallelSequences, 2),
-      threads,
+      contextSize: settings.contextSize,
+      sequences: settings.parallelSequences,
+      threads: settings.threads,
     });
     const chatWrapper = resolveChatWrapper(model, { warningLogs: false });
-    const defaultMaxTokens = positiveInteger('defaultMaxTokens', options.defaultMaxTokens, 256);
+    const { threads, defaultMaxTokens } = settings;
     return { model, context, chatWrapper, threads, defaultMaxTokens };
   } catch (error) {
     await model.dispose();
@@ -93,9 +105,9 @@ async function loadEngine(llama: Llama, options: EmbeddedBackendOptions, threads
 export async function createEmbeddedBackend(
   options: EmbeddedBackendOptions,
 ): Promise<InferenceBackend> {
-  const threadsWanted = positiveInteger('threads', options.threads, availableParallelism());
-  const facts = await checkModelFile(options.modelPath, options.expectedSha256);
-  const threads = facts.sizeBytes < SINGLE_THREAD_MODEL_BYTES ? 1 : threadsWanted;
+  const settings = resolveSettings(options);
+  const facts = await checkModelFile(settings.modelPath, options.expectedSha256);
+  if (facts.sizeBytes < SINGLE_THREAD_MODEL_BYTES) settings.threads = 1;
 
   const llama = await acquireSharedLlama().catch((error: unknown) => {
     throw new Error('The llama.cpp engine could not start (no usable CPU binary).', {
@@ -103,10 +115,10 @@ export async function createEmbeddedBackend(
     });
   });
   try {
-    return new EmbeddedBackend(await loadEngine(llama, options, threads));
+    return new EmbeddedBackend(await loadEngine(llama, settings));
   } catch (error) {
     await releaseSharedLlama();
-    throw new Error(`Model file ${options.modelPath} could not be loaded by the engine.`, {
+    throw new Error(`Model file ${settings.modelPath} could not be loaded by the engine.`, {
       cause: error,
     });
   }
