@@ -242,12 +242,18 @@ class EmbeddedBackend implements InferenceBackend {
     return inputTokens;
   }
 
+  /** The embedding context, created on first use; a failed attempt is retried next time. */
   private embeddings(): Promise<LlamaEmbeddingContext> {
-    this.embeddingContext ??= this.engine.model.createEmbeddingContext({
+    if (this.embeddingContext !== undefined) return this.embeddingContext;
+    const creating = this.engine.model.createEmbeddingContext({
       contextSize: this.engine.context.contextSize,
       threads: this.engine.threads,
     });
-    return this.embeddingContext;
+    this.embeddingContext = creating;
+    creating.catch(() => {
+      if (this.embeddingContext === creating) this.embeddingContext = undefined;
+    });
+    return creating;
   }
 
   private track<T>(work: Promise<T>): Promise<T> {
