@@ -5,7 +5,7 @@ import { loadCatalog, type ModelCatalog } from './catalog/index.js';
 import type { MoatConfig } from './config/index.js';
 import { buildServer } from './server/index.js';
 import { openSqliteStore, SQLITE_FILE_NAME, type MoatStore } from './store/index.js';
-import { createLogger, Metrics, type Logger } from './telemetry/index.js';
+import { createLogger, Metrics } from './telemetry/index.js';
 
 export interface RunningMoat {
   /** The address Moat listens on, e.g. `http://127.0.0.1:8787`. */
@@ -22,7 +22,8 @@ export interface RunningMoat {
 /** The composition root: config → logger → store → catalog → server. */
 export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const logger = createLogger({ level: config.log.level, ...optionalFile(config.log.file) });
+  const log = createLogger({ level: config.log.level, ...optionalFile(config.log.file) });
+  const { logger } = log;
   const store = openSqliteStore(join(config.dataDir, SQLITE_FILE_NAME));
   const firstAdminToken = createFirstAdminKey(store);
 
@@ -31,6 +32,7 @@ export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
     catalog = await loadCatalog(config);
   } catch (error) {
     store.close();
+    await log.close();
     throw error;
   }
 
@@ -48,7 +50,7 @@ export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
       await catalog.close();
       store.close();
       logger.info({}, 'stopped');
-      await flushLogger(logger);
+      await log.close();
     }),
   };
 }
@@ -66,12 +68,4 @@ function createFirstAdminKey(store: MoatStore): string | undefined {
 function closeOnce(close: () => Promise<void>): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => (closing ??= close());
-}
-
-async function flushLogger(logger: Logger): Promise<void> {
-  await new Promise<void>((resolve) => {
-    logger.flush(() => {
-      resolve();
-    });
-  });
 }

@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ChatCompletion, FinishReason, TokenUsage } from '../inference/index.js';
 import { toErrorBody, type MoatError } from '../errors/index.js';
 
 /** Builds the OpenAI wire format for one chat completion, streamed or whole. */
 export class ChatResponseWriter {
-  readonly id = `chatcmpl-${randomBytes(12).toString('base64url')}`;
+  // randomUUID draws from a cached pool of entropy; randomBytes would make a system call.
+  readonly id = `chatcmpl-${randomUUID()}`;
   readonly #createdSeconds = Math.floor(Date.now() / 1000);
   readonly #model: string;
   // The id, time and model are the same in every chunk, so their JSON is built once.
