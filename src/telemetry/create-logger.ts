@@ -95,15 +95,15 @@ async function closeDestination(
 
 function keepAllowedFields(fields: Record<string, unknown>): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
+  for (const key in fields) {
+    const value = fields[key];
     if (ALLOWED_FIELDS.has(key) && isPlainValue(value)) kept[key] = value;
   }
   return kept;
 }
 
 function isPlainValue(value: unknown): boolean {
-  const kind = typeof value;
-  if (kind === 'number' || kind === 'boolean') return true;
-  if (kind === 'string') return (value as string).length <= 200;
+  if (typeof value === 'number' || typeof value === 'boolean') return true;
+  if (typeof value === 'string') return value.length <= 200;
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }

@@ -114,6 +114,21 @@ describe('SQLite api key store', () => {
     reopened.close();
   });
 
+  it('sees a revocation made through another connection on the next lookup', () => {
+    const filePath = join(folder, 'moat.db');
+    const server = openSqliteStore(filePath);
+    server.apiKeys.insert(sampleRecord('bbbbbbbbbbbb', new Date()));
+    expect(server.apiKeys.findById('bbbbbbbbbbbb')?.revokedAt).toBeNull();
+
+    const cli = openSqliteStore(filePath);
+    const revokedAt = new Date('2025-06-07T08:09:10.000Z');
+    expect(cli.apiKeys.revoke('bbbbbbbbbbbb', revokedAt)).toBe(true);
+    cli.close();
+
+    expect(server.apiKeys.findById('bbbbbbbbbbbb')?.revokedAt).toEqual(revokedAt);
+    server.close();
+  });
+
   it('fails closed on a row whose scopes it does not know', () => {
     const filePath = join(folder, 'moat.db');
     const store = openSqliteStore(filePath);

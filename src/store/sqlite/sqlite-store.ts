@@ -124,26 +124,71 @@ function createApiKeyStore(db: Database.Database): ApiKeyStore {
       'UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
     ),
     count: db.prepare<[], { count: number }>('SELECT count(*) AS count FROM api_keys'),
+    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
   };
+  const cache = new KeyRecordCache(() => statements.dataVersion.get() ?? 0);
 
   return {
     insert(record) {
       statements.insert.run(toRow(record));
+      cache.clear();
     },
     findById(id) {
-      const row = statements.findById.get(id);
-      return row === undefined ? undefined : fromRow(row);
+      return cache.get(id, () => {
+        const row = statements.findById.get(id);
+        return row === undefined ? undefined : fromRow(row);
+      });
     },
     list() {
       return statements.list.all().map(fromRow);
     },
     revoke(id, revokedAt) {
-      return statements.revoke.run(revokedAt.toISOString(), id).changes === 1;
+      const isRevoked = statements.revoke.run(revokedAt.toISOString(), id).changes === 1;
+      cache.clear();
+      return isRevoked;
     },
     count() {
       return statements.count.get()?.count ?? 0;
     },
   };
+}
+
+/** Most records kept; past this the cache starts over, which only costs lookups. */
+const MAX_CACHED_KEYS = 10_000;
+
+/**
+ * Key lookups sit on every request's path, so parsed records are kept in memory. They are
+ * dropped whenever the database may have changed: `PRAGMA data_version` moves when another
+ * connection commits (`moat keys revoke` beside a running server), and this connection's
+ * own writes clear the cache directly. A revocation therefore takes effect on the next
+ * request, as without the cache.
+ */
+class KeyRecordCache {
+  readonly #records = new Map<string, ApiKeyRecord>();
+  readonly #readVersion: () => number;
+  #version = -1;
+
+  constructor(readVersion: () => number) {
+    this.#readVersion = readVersion;
+  }
+
+  get(id: string, load: () => ApiKeyRecord | undefined): ApiKeyRecord | undefined {
+    const version = this.#readVersion();
+    if (version !== this.#version || this.#records.size >= MAX_CACHED_KEYS) {
+      this.#records.clear();
+      this.#version = version;
+    }
+
+    const cached = this.#records.get(id);
+    if (cached !== undefined) return cached;
+    const record = load();
+    if (record !== undefined) this.#records.set(id, record);
+    return record;
+  }
+
+  clear(): void {
+    this.#records.clear();
+  }
 }
 
 function toRow(record: ApiKeyRecord): ApiKeyRow {
