@@ -4,15 +4,13 @@ import { ERROR_CODES } from './error-codes.js';
 
 const docsText = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
 
+/** Rows of the code table in the docs, by code; cells trimmed, so column padding is free. */
 function documentedRows(): Map<string, string[]> {
   const rows = new Map<string, string[]>();
   for (const line of docsText.split('\n')) {
-    const match = /^\| `([a-z_]+)` \|(.*)\|$/.exec(line);
-    if (match?.[1] === undefined || match[2] === undefined) continue;
-    rows.set(
-      match[1],
-      match[2].split('|').map((cell) => cell.trim()),
-    );
+    const cells = line.split('|').map((cell) => cell.trim());
+    const code = /^`([a-z_]+)`$/.exec(cells[1] ?? '')?.[1];
+    if (code !== undefined) rows.set(code, cells.slice(2));
   }
   return rows;
 }

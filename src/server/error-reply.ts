@@ -29,7 +29,12 @@ export function sendError(
   error: MoatError,
 ): FastifyReply {
   request.moat.errorCode = error.code;
-  if (error.code === 'client_closed_request') return reply;
+  if (error.code === 'client_closed_request') {
+    // Nobody is left to answer; the connection is already gone.
+    reply.hijack();
+    reply.raw.destroy();
+    return reply;
+  }
 
   const retryAfter = error.isRetryable && error.status >= 500 ? { 'retry-after': '1' } : {};
   return reply.code(error.status).headers(retryAfter).send(toErrorBody(error));

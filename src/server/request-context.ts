@@ -1,5 +1,3 @@
-import type { TokenUsage } from '../inference/index.js';
-
 /** What Moat learns about a request while answering it; the access log is built from it. */
 export interface RequestContext {
   requestId: string;
@@ -9,7 +7,12 @@ export interface RequestContext {
   model?: string;
   isStream?: boolean;
   timeToFirstTokenMs?: number;
-  usage?: TokenUsage;
+  promptTokens?: number;
+  /**
+   * Generated tokens. For a stream the client left early, the number of text pieces it was
+   * sent: each is usually one token, and the engine's own count never arrives.
+   */
+  completionTokens?: number;
   errorCode?: string;
 }
 

@@ -9,6 +9,9 @@ interface TelemetryParts {
 /**
  * One access-log line and one set of metric updates per request. Routes are labelled by
  * their pattern, never by the URL as sent, and nothing from headers or bodies is read here.
+ *
+ * The record is made when the response closes, not in Fastify's `onResponse` hook: that
+ * hook waits for `finish`, which a response whose client hung up never emits.
  */
 export function installRequestTelemetry(app: FastifyInstance, parts: TelemetryParts): void {
   app.decorateRequest('moat', null as never);
@@ -18,12 +21,10 @@ export function installRequestTelemetry(app: FastifyInstance, parts: TelemetryPa
     parts.metrics.inFlight.inc();
     reply.header('cache-control', 'no-store');
     reply.header('x-request-id', request.id);
-    return Promise.resolve();
-  });
-
-  app.addHook('onResponse', async (request, reply) => {
-    parts.metrics.inFlight.dec();
-    recordRequest(parts, request, reply);
+    reply.raw.once('close', () => {
+      parts.metrics.inFlight.dec();
+      recordRequest(parts, request, reply);
+    });
     return Promise.resolve();
   });
 }
@@ -36,8 +37,8 @@ function recordRequest(parts: TelemetryParts, request: FastifyRequest, reply: Fa
   const context = request.moat;
   const durationMs = performance.now() - context.startedAtMs;
   const route = routeLabel(request);
-  const isClientGone = context.errorCode === 'client_closed_request';
-  const status = isClientGone ? 499 : reply.statusCode;
+  if (!reply.raw.writableFinished) context.errorCode ??= 'client_closed_request';
+  const status = reply.raw.writableFinished ? reply.statusCode : 499;
 
   parts.metrics.requests.inc({ route, method: request.method, status: String(status) });
   parts.metrics.requestDuration.observe({ route }, durationMs / 1000);
@@ -58,8 +59,8 @@ function recordRequest(parts: TelemetryParts, request: FastifyRequest, reply: Fa
         context.timeToFirstTokenMs === undefined
           ? undefined
           : Math.round(context.timeToFirstTokenMs * 100) / 100,
-      promptTokens: context.usage?.promptTokens,
-      completionTokens: context.usage?.completionTokens,
+      promptTokens: context.promptTokens,
+      completionTokens: context.completionTokens,
     },
     'request',
   );

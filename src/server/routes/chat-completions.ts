@@ -82,6 +82,8 @@ interface StreamState {
 
 async function* writeEvents(state: StreamState): AsyncGenerator<string> {
   const { call, writer } = state;
+  let deltasSent = 0;
+  let isFinished = false;
   yield writer.firstChunk();
   try {
     for (let step = state.first; step.done !== true; step = await state.events.next()) {
@@ -89,8 +91,12 @@ async function* writeEvents(state: StreamState): AsyncGenerator<string> {
       if (event.type === 'delta') {
         markFirstToken(call);
         yield writer.deltaChunk(event.text);
+        // Kept current as it goes: if the client leaves, the access log is written when the
+        // response closes, before this generator is unwound.
+        call.request.moat.completionTokens = ++deltasSent;
         continue;
       }
+      isFinished = true;
       recordUsage(call, event.usage);
       yield writer.finishChunk(event.finishReason);
       if (state.includeUsage) yield writer.usageChunk(event.usage);
@@ -101,6 +107,7 @@ async function* writeEvents(state: StreamState): AsyncGenerator<string> {
     call.request.moat.errorCode = error.code;
     if (error.code !== 'client_closed_request') yield ChatResponseWriter.errorEvent(error);
   } finally {
+    if (!isFinished) recordPartialOutput(call, deltasSent);
     await state.events.return?.();
   }
 }
@@ -115,8 +122,14 @@ function markFirstToken(call: ChatCall): void {
   );
 }
 
+/** A stream that ended early never learns its token count; the pieces sent stand in for it. */
+function recordPartialOutput(call: ChatCall, deltasSent: number): void {
+  call.parts.metrics.tokens.inc({ model: call.entry.name, kind: 'completion' }, deltasSent);
+}
+
 function recordUsage(call: ChatCall, usage: TokenUsage): void {
-  call.request.moat.usage = usage;
+  call.request.moat.promptTokens = usage.promptTokens;
+  call.request.moat.completionTokens = usage.completionTokens;
   call.parts.metrics.tokens.inc({ model: call.entry.name, kind: 'prompt' }, usage.promptTokens);
   call.parts.metrics.tokens.inc(
     { model: call.entry.name, kind: 'completion' },

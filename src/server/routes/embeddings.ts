@@ -29,7 +29,7 @@ export function registerEmbeddings(app: FastifyInstance, parts: ServerParts): vo
     const inputs = typeof body.input === 'string' ? [body.input] : body.input;
 
     const result = await entry.backend.embed(inputs, abortWhenClientLeaves(reply));
-    request.moat.usage = { promptTokens: result.promptTokens, completionTokens: 0 };
+    request.moat.promptTokens = result.promptTokens;
     parts.metrics.tokens.inc({ model: entry.name, kind: 'prompt' }, result.promptTokens);
 
     const isBase64 = body.encoding_format === 'base64';
