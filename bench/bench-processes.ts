@@ -23,6 +23,20 @@ export async function startStandInProcess(): Promise<BenchProcess & { url: strin
   return { child, pid: requirePid(child), url, stop: () => stopProcess(child) };
 }
 
+/** The bare Node.js proxy that marks the floor for any gateway written in Node.js. */
+export async function startBareProxyProcess(
+  upstreamOrigin: string,
+): Promise<BenchProcess & { url: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/bare-proxy-main.ts', '--upstream', upstreamOrigin],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const line = await new LineCollector(child).waitFor(/^\{"url"/);
+  const { url } = JSON.parse(line) as { url: string };
+  return { child, pid: requirePid(child), url, stop: () => stopProcess(child) };
+}
+
 /** `moat serve` from the build, with the given config file. */
 export async function startMoatProcess(
   configPath: string,
