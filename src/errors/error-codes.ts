@@ -106,6 +106,12 @@ export const ERROR_CODES = {
     isRetryable: true,
     message: 'The upstream inference server could not be reached.',
   },
+  model_busy: {
+    status: 503,
+    type: 'api_error',
+    isRetryable: true,
+    message: 'The model is busy: too many requests are waiting for it. Try again shortly.',
+  },
   shutting_down: {
     status: 503,
     type: 'api_error',
