@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +51,16 @@ async function call(
     text,
     json: () => JSON.parse(text) as ReturnType<Answer['json']>,
   };
+}
+
+/** Sends raw bytes and returns whatever comes back before the server closes. */
+async function rawExchange(bytes: string): Promise<string> {
+  const { port } = new URL(moat.url);
+  const socket = connect(Number(port), '127.0.0.1');
+  socket.end(bytes);
+  let received = '';
+  for await (const chunk of socket) received += (chunk as Buffer).toString('utf8');
+  return received;
 }
 
 const chatBody = (extra: Record<string, unknown> = {}): string =>
@@ -148,6 +159,85 @@ describe('bad input gets a clear error that never echoes content', () => {
       'method_not_allowed',
     ]);
     expect(missing.text).not.toContain(canary);
+  });
+});
+
+describe('requests Fastify would otherwise answer itself', () => {
+  it('answers a malformed URL and an over-long path parameter without quoting them', async () => {
+    for (const path of [`/v1/models/${canary}%zz`, `/v1/models/${canary.repeat(6)}`]) {
+      const answer = await call('GET', path);
+      expect([answer.status, answer.json().error.code]).toEqual([404, 'not_found']);
+      expect(answer.headers['cache-control']).toBe('no-store');
+      expect(answer.text).not.toContain(canary);
+    }
+  });
+
+  it('answers bytes that are not HTTP with a fixed error', async () => {
+    const reply = await rawExchange(`${canary} ${canary}\r\n\r\n`);
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    expect(reply).toContain('"code":"invalid_request"');
+    expect(reply).not.toContain(canary);
+  });
+
+  it('gives a known path asked with the wrong method 405 and an Allow header', async () => {
+    const answer = await call('POST', '/v1/models/demo', { body: '{}' });
+    expect([answer.status, answer.json().error.code]).toEqual([405, 'method_not_allowed']);
+    expect(answer.headers.allow).toBe('GET, HEAD');
+  });
+});
+
+describe('bodies that would mean something other than they say are refused', () => {
+  it.each([
+    ['a __proto__ key', `{"__proto__":{"x":1},"model":"demo","messages":[]}`, 'invalid_request'],
+    [
+      'a name on a message',
+      chatBody({ messages: [{ role: 'user', content: 'x', name: canary }] }),
+      'unsupported_field',
+    ],
+    [
+      'stream_options without stream',
+      chatBody({ stream_options: { include_usage: true } }),
+      'invalid_request',
+    ],
+    [
+      'two different token budgets',
+      chatBody({ max_tokens: 3, max_completion_tokens: 5 }),
+      'invalid_request',
+    ],
+  ])('%s', async (...[, body, code]) => {
+    const answer = await call('POST', '/v1/chat/completions', { body });
+    expect([answer.status, answer.json().error.code]).toEqual([400, code]);
+    expect(answer.text).not.toContain(canary);
+  });
+
+  it('refuses compressed bodies and charsets other than UTF-8', async () => {
+    for (const headers of [
+      { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      { 'content-type': 'application/json; charset=utf-16' },
+    ]) {
+      const response = await request(`${moat.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { ...headers, authorization: `Bearer ${moat.adminToken}` },
+        body: chatBody(),
+      });
+      const text = await response.body.text();
+      expect([response.statusCode, text]).toEqual([
+        415,
+        expect.stringContaining('unsupported_media_type'),
+      ]);
+    }
+  });
+
+  it('says a field of the wrong type must be of the right one, not that it is missing', async () => {
+    const answer = await call('POST', '/v1/chat/completions', {
+      body: chatBody({ max_tokens: canary }),
+    });
+    expect(answer.json().error.message).toBe('Field max_tokens must be a number.');
+
+    const missing = await call('POST', '/v1/chat/completions', {
+      body: JSON.stringify({ model: 'demo' }),
+    });
+    expect(missing.json().error.message).toBe('Field messages is required.');
   });
 });
 

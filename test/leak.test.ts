@@ -9,7 +9,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoModel } from '../src/inference/index.js';
@@ -22,6 +24,7 @@ import { startOpenAiStandIn, type OpenAiStandIn } from './support/openai-stand-i
  * eight-letter piece of one cannot turn up by chance in a binary file.
  */
 
+const MOAT_BIN = fileURLToPath(new URL('../bin/moat.js', import.meta.url));
 const canaries = new Map<string, string>();
 function canary(label: string): string {
   const letters = [...randomBytes(22)].map((byte) => String.fromCharCode(97 + (byte % 26)));
@@ -37,6 +40,7 @@ let logFile: string;
 let moat: MoatProcess;
 let upstream: OpenAiStandIn;
 let brokenUpstream: OpenAiStandIn;
+let failingUpstreams: OpenAiStandIn[] = [];
 let adminToken: string;
 let metricsText = '';
 
@@ -55,6 +59,11 @@ beforeAll(async () => {
     failure: 'error-500',
     errorText: canary('upstreambody'),
   });
+  failingUpstreams = await Promise.all(
+    (['error-mid-stream', 'malformed-json', 'hang'] as const).map((failure) =>
+      startOpenAiStandIn({ models: [failure], failure, errorText: canary(failure) }),
+    ),
+  );
   writeFileSync(join(root, 'moat.yaml'), configText(modelFile));
 
   moat = await spawnMoat(['serve', '--config', join(root, 'moat.yaml')], {
@@ -71,6 +80,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await upstream.close();
   await brokenUpstream.close();
+  await Promise.all(failingUpstreams.map((standIn) => standIn.close()));
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -87,6 +97,10 @@ function configText(modelFile: string): string {
     `  - { name: up, backend: upstream, baseUrl: "${upstream.url}" }`,
     `  - { name: broken, backend: upstream, baseUrl: "${brokenUpstream.url}" }`,
     '  - { name: gone, backend: upstream, baseUrl: "http://127.0.0.1:9/v1", timeoutMs: 500 }',
+    ...failingUpstreams.map(
+      (standIn, index) =>
+        `  - { name: failing${index}, backend: upstream, baseUrl: "${standIn.url}", timeoutMs: 300 }`,
+    ),
     '',
   ].join('\n');
 }
@@ -111,7 +125,7 @@ function chatBody(model: string, extra: Record<string, unknown> = {}): string {
     messages: [
       { role: 'system', content: canary('system') },
       { role: 'user', content: [{ type: 'text', text: canary('userpart') }] },
-      { role: 'assistant', content: canary('assistant'), name: 'helper' },
+      { role: 'assistant', content: canary('assistant') },
       { role: 'user', content: canary('user') },
     ],
     user: canary('enduser'),
@@ -181,6 +195,15 @@ describe('moat serve as a child process, with canaries in every content field', 
     };
     await cancelMidStream('demo');
     await cancelMidStream('up');
+    const failureStatuses = [];
+    for (const index of [0, 1, 2]) {
+      for (const stream of [false, true]) {
+        const body = chatBody(`failing${index}`, { stream });
+        failureStatuses.push(await post('/v1/chat/completions', body));
+      }
+    }
+    const keyStatuses = await presentBadKeys();
+    const urlStatuses = await sendCanariesInUrls();
 
     expect(statuses).toEqual({
       demo: 200,
@@ -199,6 +222,9 @@ describe('moat serve as a child process, with canaries in every content field', 
       unknownModel: 404,
       oversize: 413,
     });
+    expect(failureStatuses.every((status) => status >= 500 || status === 200)).toBe(true);
+    expect(keyStatuses).toEqual([401, 401, 401, 401]);
+    expect(urlStatuses).toEqual([404, 404, 404]);
   });
 
   it('exposes metrics without any canary, then stops cleanly', async () => {
@@ -242,6 +268,62 @@ describe('moat serve as a child process, with canaries in every content field', 
     expect(bannerLines.every((line) => /^\s+(moat_|-H "Authorization)/.test(line))).toBe(true);
   });
 });
+
+/** Keys that look right but are not: unknown id, wrong secret, revoked, and in the query. */
+async function presentBadKeys(): Promise<number[]> {
+  const created = runMoatCommand([
+    'keys',
+    'create',
+    '--name',
+    'revoked',
+    '--scopes',
+    'chat',
+    '--json',
+  ]);
+  const { id, token } = JSON.parse(created) as { id: string; token: string };
+  runMoatCommand(['keys', 'revoke', id]);
+  canaries.set(token.split('_').slice(2).join('_'), 'revoked token');
+
+  const secret = canary('secret').slice(0, 43).padEnd(43, 'q');
+  const adminId = adminToken.split('_')[1] ?? '';
+  const statuses = [
+    await post('/v1/chat/completions', chatBody('demo'), `moat_${'k'.repeat(12)}_${secret}`),
+    await post('/v1/chat/completions', chatBody('demo'), `moat_${adminId}_${secret}`),
+    await post('/v1/chat/completions', chatBody('demo'), token),
+  ];
+  const inQuery = await request(
+    `${moat.url}/v1/models?api_key=${adminToken}&key=${canary('query')}`,
+  );
+  await inQuery.body.dump();
+  return [...statuses, inQuery.statusCode];
+}
+
+async function sendCanariesInUrls(): Promise<number[]> {
+  const statuses: number[] = [];
+  const paths = [
+    `/v1/models/${canary('badurl')}%zz`,
+    `/v1/models/${canary('longparam').repeat(6)}`,
+  ];
+  for (const path of paths) {
+    const response = await request(`${moat.url}${path}`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    const text = await response.body.text();
+    for (const value of canaries.keys())
+      expect(containsPiece(Buffer.from(text), value, 8)).toBe(false);
+    statuses.push(response.statusCode);
+  }
+  const anonymous = await request(`${moat.url}/v1/${canary('path')}`);
+  await anonymous.body.dump();
+  return [...statuses, anonymous.statusCode];
+}
+
+function runMoatCommand(args: string[]): string {
+  return execFileSync(process.execPath, [MOAT_BIN, ...args, '--data', dataDir], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH },
+  });
+}
 
 interface WrittenItem {
   name: string;

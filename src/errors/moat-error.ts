@@ -1,4 +1,5 @@
 import { ERROR_CODES, type ErrorCode } from './error-codes.js';
+import { FRAMEWORK_CODES } from './framework-codes.js';
 
 export interface MoatErrorOptions {
   /**
@@ -40,11 +41,14 @@ export function isMoatError(value: unknown): value is MoatError {
 /**
  * Turns anything thrown into a MoatError, keeping the original as `cause`. The original's
  * message is never copied: errors from parsers, engines and HTTP clients can quote the
- * content they choked on.
+ * content they choked on. Errors the HTTP framework raises are recognised by their code.
  */
 export function toMoatError(thrown: unknown, fallback: ErrorCode = 'internal_error'): MoatError {
   if (thrown instanceof MoatError) return thrown;
-  return new MoatError(fallback, { cause: thrown });
+
+  const frameworkCode = (thrown as { code?: unknown } | null | undefined)?.code;
+  const mapped = typeof frameworkCode === 'string' ? FRAMEWORK_CODES[frameworkCode] : undefined;
+  return new MoatError(mapped ?? fallback, { cause: thrown });
 }
 
 /** The body of an error answer in the OpenAI wire format. */

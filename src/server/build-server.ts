@@ -1,14 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Socket } from 'node:net';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { ModelCatalog } from '../catalog/index.js';
 import type { MoatConfig } from '../config/index.js';
-import { MoatError } from '../errors/index.js';
+import { MoatError, toMoatError } from '../errors/index.js';
 import type { MoatStore } from '../store/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
 import { requireScope } from './authenticate.js';
-import { fromThrown, sendError } from './error-reply.js';
+import { sendError } from './error-reply.js';
+import { installJsonParser } from './json-body.js';
 import { installRequestTelemetry } from './request-telemetry.js';
+import { RouteMethods } from './route-methods.js';
 import { registerChatCompletions } from './routes/chat-completions.js';
 import { registerEmbeddings } from './routes/embeddings.js';
 import { registerModels } from './routes/models.js';
@@ -17,15 +25,21 @@ import type { ServerParts } from './server-parts.js';
 
 export interface BuildServerOptions {
   config: MoatConfig;
+  /** The process's logger; the server writes one access-log line per request to it. */
   logger: Logger;
   metrics: Metrics;
+  /** Where API keys are looked up on every request. */
   store: MoatStore;
+  /** The models served. The server closes it first when it shuts down, to end streams. */
   catalog: ModelCatalog;
 }
 
+type BeginRequest = (request: FastifyRequest, reply: FastifyReply) => void;
+
 /** The HTTP API: OpenAI-compatible routes plus health and metrics, on Fastify. */
 export function buildServer(options: BuildServerOptions): FastifyInstance {
-  const app = Fastify(fastifyOptions(options.config));
+  const early: { beginRequest?: BeginRequest } = {};
+  const app = Fastify(fastifyOptions(options.config, early));
   const parts: ServerParts = {
     catalog: options.catalog,
     metrics: options.metrics,
@@ -33,7 +47,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   };
 
   installJsonParser(app);
-  installRequestTelemetry(app, { logger: options.logger, metrics: options.metrics });
+  early.beginRequest = installRequestTelemetry(app, options);
+  installShutdown(app, options.catalog);
   installErrorAnswers(app);
 
   registerChatCompletions(app, parts);
@@ -43,7 +58,10 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   return app;
 }
 
-function fastifyOptions(config: MoatConfig): FastifyServerOptions & { https?: object } {
+function fastifyOptions(
+  config: MoatConfig,
+  early: { beginRequest?: BeginRequest },
+): FastifyServerOptions & { https?: object } {
   const { tls } = config.server;
   return {
     // Fastify's own logger would log URLs and errors verbatim; Moat logs through its hooks.
@@ -51,39 +69,65 @@ function fastifyOptions(config: MoatConfig): FastifyServerOptions & { https?: ob
     bodyLimit: config.server.maxBodyBytes,
     requestTimeout: config.server.receiveTimeoutMs,
     genReqId: () => randomUUID(),
-    return503OnClosing: true,
-    forceCloseConnections: true,
+    // Moat answers requests that arrive while it stops itself, in its own error shape.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    // Fastify's own answers to a malformed URL quote the URL; these replace them.
+    frameworkErrors: (error, request, reply) => {
+      early.beginRequest?.(request, reply);
+      void sendError(request, reply, toMoatError(error));
+    },
+    clientErrorHandler: answerMalformedHttp,
     ...(tls === undefined
       ? {}
       : { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } }),
   };
 }
 
+/** Bytes that are not HTTP never reach a route; they get a fixed answer and are not read. */
+function answerMalformedHttp(
+  error: Error & { code?: string },
+  socket: Socket,
+): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body =
+    '{"error":{"message":"The request is not valid HTTP.","type":"invalid_request_error","code":"invalid_request","param":null}}';
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      'Connection: close\r\nCache-Control: no-store\r\nContent-Type: application/json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
 /**
- * JSON bodies only. `JSON.parse`'s own messages quote the text around the fault, so its
- * error is replaced wholesale.
+ * On close, new requests are refused with `shutting_down` and the backends are closed
+ * first, so that streams still running end with an error event rather than a cut
+ * connection; idle connections are then closed and the server waits for the rest.
  */
-function installJsonParser(app: FastifyInstance): void {
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch {
-      done(new MoatError('invalid_json'), undefined);
-    }
+function installShutdown(app: FastifyInstance, catalog: ModelCatalog): void {
+  let isClosing = false;
+  app.addHook('onRequest', async () => {
+    if (isClosing) throw new MoatError('shutting_down');
+    return Promise.resolve();
+  });
+  app.addHook('preClose', async () => {
+    isClosing = true;
+    await catalog.close();
   });
 }
 
 function installErrorAnswers(app: FastifyInstance): void {
-  const knownPaths = new Set<string>();
+  const routeMethods = new RouteMethods();
   app.addHook('onRoute', (route) => {
-    knownPaths.add(route.url);
+    routeMethods.add(route.url, route.method);
   });
 
-  app.setErrorHandler((thrown, request, reply) => sendError(request, reply, fromThrown(thrown)));
+  app.setErrorHandler((thrown, request, reply) => sendError(request, reply, toMoatError(thrown)));
   app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?', 1)[0] ?? '';
-    const code = knownPaths.has(path) ? 'method_not_allowed' : 'not_found';
-    return sendError(request, reply, new MoatError(code));
+    const allowed = routeMethods.allowedFor(request.url.split('?', 1)[0] ?? '');
+    if (allowed.length === 0) return sendError(request, reply, new MoatError('not_found'));
+    reply.header('allow', allowed.join(', '));
+    return sendError(request, reply, new MoatError('method_not_allowed'));
   });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ChatMessage, ChatRequest, GenerationOptions } from '../inference/index.js';
 import { MoatError } from '../errors/index.js';
+import { unsupportedFieldError } from './validate-body.js';
 
 /**
  * Fields of OpenAI's chat completions API that Moat does not implement. They are refused
@@ -48,7 +49,9 @@ const textPartSchema = z.strictObject({ type: z.literal('text'), text: z.string(
 const messageSchema = z.strictObject({
   role: z.enum(['system', 'developer', 'user', 'assistant']),
   content: z.union([z.string(), z.array(textPartSchema).min(1).max(256)]),
-  name: z.string().max(64).optional(),
+  // Accepted by the schema so that the refusal below can name it: chat templates here have
+  // no place for a participant's name, and dropping it silently would change the prompt.
+  name: z.unknown().optional(),
 });
 
 const nullable = <Schema extends z.ZodType>(schema: Schema) => schema.nullish();
@@ -83,20 +86,41 @@ export const chatRequestSchema = z.strictObject({ ...SUPPORTED_SHAPE, ...unsuppo
 
 export type ChatRequestBody = z.output<typeof chatRequestSchema>;
 
-/** Refuses any unsupported field that is present with a value other than its default. */
+/**
+ * Refuses what the schema cannot express: unsupported fields set to something other than
+ * their default, and combinations OpenAI also refuses or that would be ambiguous.
+ */
 export function rejectUnsupportedFields(body: ChatRequestBody): void {
   for (const field of UNSUPPORTED_FIELDS) {
     const value = body[field];
     if (value === undefined || value === null || value === HARMLESS_VALUES[field]) continue;
-    throw new MoatError('unsupported_field', {
-      detail: `Field ${field} is not supported by Moat; remove it from the request.`,
-      param: field,
+    throw unsupportedFieldError(field);
+  }
+
+  const namedIndex = body.messages.findIndex((message) => message.name != null);
+  if (namedIndex >= 0) throw unsupportedFieldError(`messages[${namedIndex}].name`);
+
+  if (body.stream_options != null && body.stream !== true) {
+    throw new MoatError('invalid_request', {
+      detail: 'Field stream_options is only allowed when stream is true.',
+      param: 'stream_options',
+    });
+  }
+  const { max_tokens: maxTokens, max_completion_tokens: maxCompletionTokens } = body;
+  if (maxTokens != null && maxCompletionTokens != null && maxTokens !== maxCompletionTokens) {
+    throw new MoatError('invalid_request', {
+      detail: 'Fields max_tokens and max_completion_tokens disagree; send only one of them.',
+      param: 'max_completion_tokens',
     });
   }
 }
 
-/** The backend-neutral request: roles folded to three, text parts joined. */
-export function toChatRequest(body: ChatRequestBody, defaultMaxTokens: number): ChatRequest {
+/**
+ * The backend-neutral request: roles folded to three, text parts joined. Without a token
+ * budget from the caller, the backend applies the model's default, cut to what the context
+ * window has left.
+ */
+export function toChatRequest(body: ChatRequestBody): ChatRequest {
   const messages: ChatMessage[] = body.messages.map((message) => ({
     role: message.role === 'developer' ? 'system' : message.role,
     content:
@@ -105,9 +129,9 @@ export function toChatRequest(body: ChatRequestBody, defaultMaxTokens: number): 
         : message.content.map((part) => part.text).join(''),
   }));
 
-  const options: GenerationOptions = {
-    maxTokens: body.max_completion_tokens ?? body.max_tokens ?? defaultMaxTokens,
-  };
+  const options: GenerationOptions = {};
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+  if (maxTokens != null) options.maxTokens = maxTokens;
   if (body.temperature != null) options.temperature = body.temperature;
   if (body.top_p != null) options.topP = body.top_p;
   if (body.seed != null) options.seed = body.seed;

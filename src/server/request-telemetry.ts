@@ -13,19 +13,34 @@ interface TelemetryParts {
  * The record is made when the response closes, not in Fastify's `onResponse` hook: that
  * hook waits for `finish`, which a response whose client hung up never emits.
  */
-export function installRequestTelemetry(app: FastifyInstance, parts: TelemetryParts): void {
+export function installRequestTelemetry(
+  app: FastifyInstance,
+  parts: TelemetryParts,
+): (request: FastifyRequest, reply: FastifyReply) => void {
   app.decorateRequest('moat', null as never);
+  const begin = (request: FastifyRequest, reply: FastifyReply): void => {
+    beginRequest(parts, request, reply);
+  };
 
   app.addHook('onRequest', async (request, reply) => {
-    request.moat = { requestId: request.id, startedAtMs: performance.now() };
-    parts.metrics.inFlight.inc();
-    reply.header('cache-control', 'no-store');
-    reply.header('x-request-id', request.id);
-    reply.raw.once('close', () => {
-      parts.metrics.inFlight.dec();
-      recordRequest(parts, request, reply);
-    });
+    begin(request, reply);
     return Promise.resolve();
+  });
+  return begin;
+}
+
+/**
+ * Starts a request's record. Also called for requests Fastify refuses before its hooks run
+ * (a malformed URL), so that they too are answered with `no-store` and logged.
+ */
+function beginRequest(parts: TelemetryParts, request: FastifyRequest, reply: FastifyReply): void {
+  request.moat = { requestId: request.id, startedAtMs: performance.now() };
+  parts.metrics.inFlight.inc();
+  reply.header('cache-control', 'no-store');
+  reply.header('x-request-id', request.id);
+  reply.raw.once('close', () => {
+    parts.metrics.inFlight.dec();
+    recordRequest(parts, request, reply);
   });
 }
 

@@ -15,10 +15,24 @@ export function validateBody<Schema extends z.ZodType>(
 
   const issue = result.error.issues[0];
   if (issue === undefined) throw new MoatError('invalid_request');
-  throw describeIssue(issue, supportedFields);
+  throw describeIssue(issue, { body, supportedFields });
 }
 
-function describeIssue(issue: z.core.$ZodIssue, supportedFields: readonly string[]): MoatError {
+/** The error for a field Moat knows of but does not implement; it names only the field. */
+export function unsupportedFieldError(field: string): MoatError {
+  return new MoatError('unsupported_field', {
+    detail: `Field ${field} is not supported by Moat; remove it from the request.`,
+    param: field,
+  });
+}
+
+interface IssueContext {
+  body: unknown;
+  supportedFields: readonly string[];
+}
+
+function describeIssue(issue: z.core.$ZodIssue, context: IssueContext): MoatError {
+  const { supportedFields } = context;
   const param = formatFieldPath(issue.path);
 
   if (issue.code === 'unrecognized_keys') {
@@ -33,15 +47,15 @@ function describeIssue(issue: z.core.$ZodIssue, supportedFields: readonly string
 
   const subject = param === '' ? 'The request body' : `Field ${param}`;
   return new MoatError('invalid_request', {
-    detail: `${subject} ${expectationFor(issue)}.`,
+    detail: `${subject} ${expectationFor(issue, hasPath(context.body, issue.path))}.`,
     ...(param === '' ? {} : { param }),
   });
 }
 
-function expectationFor(issue: z.core.$ZodIssue): string {
+function expectationFor(issue: z.core.$ZodIssue, isPresent: boolean): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'is required' : `must be ${article(issue.expected)}`;
+      return isPresent ? `must be ${article(issue.expected)}` : 'is required';
     case 'too_big':
       return `must be at most ${String(issue.maximum)}${unitOf(issue.origin)}`;
     case 'too_small':
@@ -72,4 +86,14 @@ function unitOf(origin: string): string {
   if (origin === 'string') return ' characters';
   if (origin === 'array') return ' items';
   return '';
+}
+
+/** Whether the body has something at `path`; values are looked at only to walk, never kept. */
+function hasPath(body: unknown, path: readonly PropertyKey[]): boolean {
+  let node: unknown = body;
+  for (const part of path) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, part)) return false;
+    node = (node as Record<PropertyKey, unknown>)[part];
+  }
+  return node !== undefined;
 }

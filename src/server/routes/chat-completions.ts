@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CatalogEntry } from '../../catalog/index.js';
-import { MoatError, toMoatError } from '../../errors/index.js';
+import { toMoatError } from '../../errors/index.js';
 import type { ChatRequest, ChatStreamEvent, TokenUsage } from '../../inference/index.js';
 import { ChatResponseWriter } from '../chat-response.js';
 import {
@@ -13,6 +13,7 @@ import {
 import type { ServerParts } from '../server-parts.js';
 import { abortWhenClientLeaves } from '../client-abort.js';
 import { validateBody } from '../validate-body.js';
+import { findModel } from '../find-model.js';
 
 export function registerChatCompletions(app: FastifyInstance, parts: ServerParts): void {
   app.post(
@@ -21,8 +22,8 @@ export function registerChatCompletions(app: FastifyInstance, parts: ServerParts
     async (request, reply) => {
       const body = validateBody(chatRequestSchema, request.body, CHAT_SUPPORTED_FIELDS);
       rejectUnsupportedFields(body);
-      const entry = findModel(parts, request, body.model);
-      const chatRequest = toChatRequest(body, entry.defaultMaxTokens);
+      const entry = findModel(parts.catalog, request, body.model);
+      const chatRequest = toChatRequest(body);
       const signal = abortWhenClientLeaves(reply);
 
       request.moat.isStream = body.stream === true;
@@ -42,13 +43,6 @@ interface ChatCall {
   chatRequest: ChatRequest;
   signal: AbortSignal;
   parts: ServerParts;
-}
-
-export function findModel(parts: ServerParts, request: FastifyRequest, name: string): CatalogEntry {
-  const entry = parts.catalog.get(name);
-  if (entry === undefined) throw new MoatError('model_not_found', { param: 'model' });
-  request.moat.model = entry.name;
-  return entry;
 }
 
 async function answerWhole(call: ChatCall): Promise<object> {

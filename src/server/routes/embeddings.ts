@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { MoatError } from '../../errors/index.js';
 import { abortWhenClientLeaves } from '../client-abort.js';
 import type { ServerParts } from '../server-parts.js';
-import { validateBody } from '../validate-body.js';
-import { findModel } from './chat-completions.js';
+import { unsupportedFieldError, validateBody } from '../validate-body.js';
+import { findModel } from '../find-model.js';
 
 const embeddingRequestSchema = z.strictObject({
   model: z.string().min(1).max(256),
@@ -14,18 +13,17 @@ const embeddingRequestSchema = z.strictObject({
   user: z.string().max(256).nullish(),
 });
 
-const SUPPORTED_FIELDS = ['model', 'input', 'encoding_format', 'user'];
+const SUPPORTED_FIELDS = Object.keys(embeddingRequestSchema.shape).filter(
+  (field) => field !== 'dimensions',
+);
 
 export function registerEmbeddings(app: FastifyInstance, parts: ServerParts): void {
   app.post('/v1/embeddings', { preHandler: parts.requireScope('chat') }, async (request, reply) => {
     const body = validateBody(embeddingRequestSchema, request.body, SUPPORTED_FIELDS);
     if (body.dimensions !== undefined && body.dimensions !== null) {
-      throw new MoatError('unsupported_field', {
-        detail: 'Field dimensions is not supported by Moat; remove it from the request.',
-        param: 'dimensions',
-      });
+      throw unsupportedFieldError('dimensions');
     }
-    const entry = findModel(parts, request, body.model);
+    const entry = findModel(parts.catalog, request, body.model);
     const inputs = typeof body.input === 'string' ? [body.input] : body.input;
 
     const result = await entry.backend.embed(inputs, abortWhenClientLeaves(reply));

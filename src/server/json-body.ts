@@ -1,0 +1,52 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import secureJson from 'secure-json-parse';
+import { MoatError } from '../errors/index.js';
+
+/**
+ * JSON bodies only, uncompressed. A `__proto__` or `constructor.prototype` key is refused
+ * rather than dropped, so a body never means something other than what it says. The
+ * parser's own messages quote the text around the fault, so its errors are replaced whole.
+ */
+export function installJsonParser(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const refusal = checkEncoding(request.headers);
+    if (refusal !== undefined) {
+      done(refusal, undefined);
+      return;
+    }
+    try {
+      done(null, secureJson.parse(body, null, POISON_OPTIONS));
+    } catch (error) {
+      done(toParseError(error), undefined);
+    }
+  });
+}
+
+/** Compressed bodies and other charsets would be read as the wrong text, so they are refused. */
+function checkEncoding(headers: IncomingHttpHeaders): MoatError | undefined {
+  const encoding = headers['content-encoding'];
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+    return new MoatError('unsupported_media_type', {
+      detail: 'The request body must not be compressed (no Content-Encoding).',
+    });
+  }
+  const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(headers['content-type'] ?? '')?.[1];
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    return new MoatError('unsupported_media_type', {
+      detail: 'The request body must be JSON in UTF-8 (charset=utf-8 or none).',
+    });
+  }
+  return undefined;
+}
+const POISON_OPTIONS = { protoAction: 'error', constructorAction: 'error' } as const;
+
+function toParseError(error: unknown): MoatError {
+  // secure-json-parse throws a SyntaxError for poisoned keys too; tell the two apart.
+  const isPoisoned = error instanceof SyntaxError && /prototype property/i.test(error.message);
+  if (!isPoisoned) return new MoatError('invalid_json');
+  return new MoatError('invalid_request', {
+    detail: 'The request body has a __proto__ or constructor key, which Moat refuses.',
+  });
+}
