@@ -116,7 +116,7 @@ export const ERROR_CODES = {
     status: 503,
     type: 'api_error',
     isRetryable: true,
-    message: 'Moat is shutting down and takes no new requests.',
+    message: 'Moat is shutting down; the request was stopped or not taken.',
   },
   upstream_timeout: {
     status: 504,
