@@ -13,13 +13,23 @@ export interface ApiKeyRecord {
   revokedAt: Date | null;
 }
 
+/**
+ * API keys by id. Methods are synchronous: lookups sit on every request's path, and the
+ * embedded store answers them without a round trip.
+ */
 export interface ApiKeyStore {
+  /** Adds a key; its id must be new. */
   insert(record: ApiKeyRecord): void;
+  /**
+   * The key with this id, revoked or not; undefined when there is none. A revocation made
+   * by another process on the same store is seen by the next call.
+   */
   findById(id: string): ApiKeyRecord | undefined;
   /** Newest first, revoked ones included. */
   list(): ApiKeyRecord[];
   /** Marks the key revoked; false when no such key, or it was revoked already. */
   revoke(id: string, revokedAt: Date): boolean;
+  /** How many keys exist, revoked ones included. */
   count(): number;
 }
 
@@ -29,5 +39,6 @@ export interface ApiKeyStore {
  */
 export interface MoatStore {
   readonly apiKeys: ApiKeyStore;
+  /** Flushes and closes the store; idempotent. */
   close(): void;
 }
