@@ -1,39 +1,7 @@
-import { pino, type Logger } from 'pino';
+import { pino, type LogFn, type Logger } from 'pino';
+import { isPlainObject, keepAllowedFields, recheckLine, toListedEvent } from './log-allow-list.js';
 
 export type { Logger } from 'pino';
-
-/**
- * The only fields a log line may carry. Anything else handed to the logger is dropped
- * before it is written, so a careless call cannot put text, headers or keys into the log.
- */
-export const LOG_FIELDS = [
-  'requestId',
-  'keyId',
-  'method',
-  'route',
-  'model',
-  'backend',
-  'status',
-  'errorCode',
-  'durationMs',
-  'timeToFirstTokenMs',
-  'promptTokens',
-  'completionTokens',
-  'requestBytes',
-  'responseBytes',
-  'isStream',
-  'url',
-  'port',
-  'host',
-  'models',
-  'threads',
-  'modelFile',
-  'loadMs',
-  'signal',
-  'errorName',
-] as const;
-
-const ALLOWED_FIELDS: ReadonlySet<string> = new Set(['level', 'time', 'msg', ...LOG_FIELDS]);
 
 export interface CreateLoggerOptions {
   level: string;
@@ -45,6 +13,8 @@ export interface MoatLogger {
   logger: Logger;
   /** Writes out what is buffered and closes the destination. */
   close(): Promise<void>;
+  /** Writes out what is buffered before returning, for a process that is about to exit. */
+  flushSync(): void;
 }
 
 /**
@@ -54,6 +24,10 @@ export interface MoatLogger {
 const BUFFER_BYTES = 4096;
 const FLUSH_INTERVAL_MS = 1000;
 
+/**
+ * The one logger. Every line holds only allow-listed fields and a listed event phrase
+ * (see log-allow-list.ts), whatever the caller hands over, at every level.
+ */
 export function createLogger(options: CreateLoggerOptions): MoatLogger {
   const destination = pino.destination({
     dest: options.file ?? 1,
@@ -71,13 +45,40 @@ export function createLogger(options: CreateLoggerOptions): MoatLogger {
       level: options.level,
       base: null,
       messageKey: 'msg',
-      // An error object passed to the logger is dropped with every other field outside the
-      // allow-list: its message and stack can quote the content that caused it.
-      formatters: { log: keepAllowedFields },
+      formatters: { log: keepAllowedFields, bindings: keepAllowedFields },
+      hooks: { logMethod: logListedEventOnly, streamWrite: recheckLine },
     },
     destination,
   );
-  return { logger, close: () => closeDestination(destination, flushTimer) };
+  return {
+    logger,
+    close: () => closeDestination(destination, flushTimer),
+    flushSync: () => {
+      flushDestinationSync(destination);
+    },
+  };
+}
+
+/**
+ * Hands pino exactly one plain fields object and one listed phrase. An Error (or any other
+ * object) as the first argument is dropped, because pino would copy its message into the
+ * line; extra arguments are dropped, because pino would format them into the message.
+ */
+function logListedEventOnly(this: Logger, args: Parameters<LogFn>, method: LogFn): void {
+  const [first, second] = args as unknown[];
+  const fields = isPlainObject(first) ? first : {};
+  const message = typeof first === 'string' ? first : second;
+
+  method.call(this, fields, toListedEvent(message));
+}
+
+function flushDestinationSync(destination: ReturnType<typeof pino.destination>): void {
+  try {
+    destination.flushSync();
+  } catch {
+    // The file is not open yet or is gone; the process exits either way, and a failed
+    // flush must not hide the reason it is exiting.
+  }
 }
 
 async function closeDestination(
@@ -91,19 +92,4 @@ async function closeDestination(
     });
     destination.end();
   });
-}
-
-function keepAllowedFields(fields: Record<string, unknown>): Record<string, unknown> {
-  const kept: Record<string, unknown> = {};
-  for (const key in fields) {
-    const value = fields[key];
-    if (ALLOWED_FIELDS.has(key) && isPlainValue(value)) kept[key] = value;
-  }
-  return kept;
-}
-
-function isPlainValue(value: unknown): boolean {
-  if (typeof value === 'number' || typeof value === 'boolean') return true;
-  if (typeof value === 'string') return value.length <= 200;
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
