@@ -1,7 +1,19 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
-const portSchema = z.number().int().min(0).max(65535);
+/**
+ * A whole number within bounds, with one message for every way a value can miss (wrong
+ * type, a fraction, out of range), so the range is named even when the type is wrong.
+ */
+function wholeNumber(min: number, max: number): z.ZodNumber {
+  return z
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .int()
+    .min(min)
+    .max(max);
+}
+
+const portSchema = wholeNumber(0, 65535);
 const nameSchema = z
   .string()
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9._:-]{0,63}$/, 'use 1-64 letters, digits, ".", "_", ":" or "-"');
@@ -21,14 +33,9 @@ const serverSchema = z.strictObject({
   /** Serve plain HTTP on a non-loopback address. @default false */
   allowInsecureHttp: z.boolean().default(false),
   /** Largest request body accepted. @default 1048576 */
-  maxBodyBytes: z
-    .number()
-    .int()
-    .min(1024)
-    .max(64 * 1024 * 1024)
-    .default(1024 * 1024),
+  maxBodyBytes: wholeNumber(1024, 64 * 1024 * 1024).default(1024 * 1024),
   /** How long a client may take to send a whole request (headers and body). @default 30000 */
-  receiveTimeoutMs: z.number().int().min(1000).max(3_600_000).default(30_000),
+  receiveTimeoutMs: wholeNumber(1000, 3_600_000).default(30_000),
   tls: tlsSchema.optional(),
 });
 
@@ -41,17 +48,17 @@ const logSchema = z.strictObject({
 
 const engineSchema = z.strictObject({
   /** CPU threads for the in-process engine. @default the machine's core count */
-  threads: z.number().int().min(1).max(1024).default(availableParallelism()),
+  threads: wholeNumber(1, 1024).default(availableParallelism()),
   /** Tokens of context per sequence. @default 2048 */
-  contextSize: z.number().int().min(64).max(1_048_576).default(2048),
+  contextSize: wholeNumber(64, 1_048_576).default(2048),
   /** Requests one embedded model answers at the same time. @default 2 */
-  parallelSequences: z.number().int().min(1).max(64).default(2),
+  parallelSequences: wholeNumber(1, 64).default(2),
 });
 
 const modelBaseShape = {
   name: nameSchema,
   /** Most tokens an answer may have when the caller does not say. @default 256 */
-  defaultMaxTokens: z.number().int().min(1).max(131_072).default(256),
+  defaultMaxTokens: wholeNumber(1, 131_072).default(256),
 };
 
 const embeddedModelSchema = z.strictObject({
@@ -79,9 +86,9 @@ const upstreamModelSchema = z.strictObject({
     .regex(/^[A-Z_][A-Z0-9_]*$/, 'use an environment variable name')
     .optional(),
   /** How long to wait for the upstream's first byte. @default 120000 */
-  timeoutMs: z.number().int().min(100).max(3_600_000).default(120_000),
+  timeoutMs: wholeNumber(100, 3_600_000).default(120_000),
   /** Most open connections to the upstream. @default 128 */
-  maxConnections: z.number().int().min(1).max(4096).default(128),
+  maxConnections: wholeNumber(1, 4096).default(128),
 });
 
 export const modelConfigSchema = z.discriminatedUnion('backend', [

@@ -12,15 +12,16 @@ export const ENV_OVERRIDES = {
 } as const satisfies Record<string, EnvOverride>;
 
 interface EnvOverride {
+  /** The configuration key the variable sets, dotted: `server.port`. */
   key: string;
-  parse: (value: string, name: string) => unknown;
+  parse: (value: string) => unknown;
 }
 
 function asText(value: string): string {
   return value;
 }
 
-function asInteger(value: string, name: string): number | string {
-  // A non-numeric value is passed on as text so the schema reports it against the key.
-  return /^\d+$/.test(value) ? Number(value) : `${name}=${value}`;
+function asInteger(value: string): number | string {
+  // Anything but digits stays text, so the schema reports it against the variable's key.
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

@@ -6,5 +6,6 @@ export {
   type EmbeddedModelConfig,
   type UpstreamModelConfig,
 } from './config-schema.js';
-export { loadConfig, ConfigError, type LoadConfigOptions } from './load-config.js';
+export { loadConfig, type LoadConfigOptions } from './load-config.js';
+export { ConfigError } from './config-error.js';
 export { ENV_OVERRIDES } from './env-overrides.js';

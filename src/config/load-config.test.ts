@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from './config-schema.js';
 import { ENV_OVERRIDES } from './env-overrides.js';
-import { ConfigError, loadConfig } from './load-config.js';
+import { ConfigError } from './config-error.js';
+import { loadConfig } from './load-config.js';
 
 const folders: string[] = [];
 
@@ -13,6 +14,15 @@ function writeConfig(text: string): string {
   folders.push(folder);
   const path = join(folder, 'moat.yaml');
   writeFileSync(path, text);
+  return path;
+}
+
+/** A file the test may name as a TLS certificate or key; only readability is checked. */
+function writePemFile(name: string): string {
+  const folder = mkdtempSync(join(tmpdir(), 'moat-pem-'));
+  folders.push(folder);
+  const path = join(folder, name);
+  writeFileSync(path, '-----BEGIN TEST-----\n');
   return path;
 }
 
@@ -61,14 +71,103 @@ describe('loadConfig', () => {
     expect(message).toContain('check the spelling');
   });
 
-  it('names the key of a value out of range, including one set through the environment', () => {
+  it('blames a bad environment variable on the variable, not on the file', () => {
     const path = writeConfig('');
-    expect(errorOf(() => loadConfig({ configPath: path, env: { MOAT_PORT: '70000' } }))).toMatch(
-      /server\.port: .*65535/,
+    for (const value of ['70000', 'eighty', '-1']) {
+      const message = errorOf(() => loadConfig({ configPath: path, env: { MOAT_PORT: value } }));
+
+      expect(message).toBe(
+        'settings from the environment or command line are not valid:\n' +
+          '  - MOAT_PORT (server.port): must be a whole number from 0 to 65535',
+      );
+    }
+  });
+
+  it('names the range of a number in the file, whatever is wrong with it', () => {
+    for (const value of ['eighty', '70000', '80.5']) {
+      const path = writeConfig(`server:\n  port: ${value}\n`);
+
+      expect(errorOf(() => loadConfig({ configPath: path, env: {} }))).toBe(
+        `config file ${path} is not valid:\n` +
+          '  - server.port: must be a whole number from 0 to 65535',
+      );
+    }
+  });
+
+  it('keeps problems from the file and from the environment apart', () => {
+    const path = writeConfig('engine:\n  threads: 0\n');
+    const message = errorOf(() =>
+      loadConfig({ configPath: path, env: { MOAT_LOG_LEVEL: 'loud', MOAT_PORT: '8080' } }),
     );
-    expect(errorOf(() => loadConfig({ configPath: path, env: { MOAT_PORT: 'eighty' } }))).toMatch(
-      /server\.port: .*number/,
+
+    expect(message).toBe(
+      'settings from the environment or command line are not valid:\n' +
+        '  - MOAT_LOG_LEVEL (log.level): must be one of: ' +
+        'fatal, error, warn, info, debug, trace, silent\n' +
+        `config file ${path} is not valid:\n` +
+        '  - engine.threads: must be a whole number from 1 to 1024',
     );
+  });
+
+  it('blames a bad flag on the flag', () => {
+    const message = errorOf(() =>
+      loadConfig({ configPath: writeConfig(''), env: {}, overrides: { host: '0.0.0.0' } }),
+    );
+
+    expect(message).toContain('--host (server.host): is not a loopback address');
+    expect(message).not.toContain('config file');
+  });
+
+  it('says what is expected in plain words for each kind of problem', () => {
+    const path = writeConfig(
+      [
+        'server:',
+        '  allowInsecureHttp: "yes"',
+        'log:',
+        '  file: ""',
+        'models:',
+        '  - name: a',
+        '    backend: embedded',
+        '  - name: b',
+        '    backend: cloud',
+        '  - name: c',
+        '    backend: upstream',
+        '    baseUrl: ftp://example.com/v1',
+        '    apiKeyEnv: lower-case',
+      ].join('\n'),
+    );
+    const message = errorOf(() => loadConfig({ configPath: path, env: {} }));
+
+    for (const line of [
+      '  - server.allowInsecureHttp: must be true or false',
+      '  - log.file: must not be empty',
+      '  - models[0].file: is required (text)',
+      '  - models[1].backend: must be one of: embedded, upstream',
+      '  - models[2].baseUrl: must be an http:// or https:// URL',
+      '  - models[2].apiKeyEnv: use an environment variable name',
+    ]) {
+      expect(message).toContain(line);
+    }
+    expect(message).not.toMatch(/Invalid|expected|received/);
+  });
+
+  it('never repeats a value it refuses, from the file or the environment', () => {
+    const secret = 'sk-live-4d9c1e';
+    const path = writeConfig(
+      [
+        'server:',
+        `  host: ${secret}.example`,
+        'models:',
+        `  - name: ${secret}!`,
+        '    backend: upstream',
+        `    baseUrl: ${secret}`,
+        `    apiKeyEnv: ${secret}`,
+      ].join('\n'),
+    );
+    const env = { MOAT_LOG_LEVEL: secret, MOAT_THREADS: secret, MOAT_HOST: `${secret}.example` };
+
+    expect(errorOf(() => loadConfig({ configPath: path, env: {} }))).not.toContain(secret);
+    expect(errorOf(() => loadConfig({ configPath: writeConfig(''), env }))).not.toContain(secret);
   });
 
   it('names the model entry whose upstream URL is not a URL', () => {
@@ -78,10 +177,77 @@ describe('loadConfig', () => {
 
   it('refuses plain HTTP on a non-loopback address unless told otherwise', () => {
     const path = writeConfig('server:\n  host: 0.0.0.0\n');
-    expect(errorOf(() => loadConfig({ configPath: path, env: {} }))).toContain('server.tls');
+    expect(errorOf(() => loadConfig({ configPath: path, env: {} }))).toContain(
+      '  - server.host: is not a loopback address, and server.tls is not set',
+    );
 
     const allowed = writeConfig('server:\n  host: 0.0.0.0\n  allowInsecureHttp: true\n');
     expect(loadConfig({ configPath: allowed, env: {} }).server.host).toBe('0.0.0.0');
+  });
+
+  it.each(['127.0.0.1', '127.45.6.7', '::1', '0:0:0:0:0:0:0:1', 'localhost', 'LOCALHOST'])(
+    'serves plain HTTP on the loopback host %s',
+    (host) => {
+      const config = loadConfig({ configPath: writeConfig(''), env: { MOAT_HOST: host } });
+
+      expect(config.server.host).toBe(host);
+    },
+  );
+
+  it.each(['0.0.0.0', '10.0.0.1', '128.0.0.1', '::', 'fe80::1'])(
+    'refuses plain HTTP on the address %s',
+    (host) => {
+      const message = errorOf(() =>
+        loadConfig({ configPath: writeConfig(''), env: { MOAT_HOST: host } }),
+      );
+
+      expect(message).toContain('MOAT_HOST (server.host): is not a loopback address');
+    },
+  );
+
+  it.each(['127.attacker.example', '127.1', 'moat.internal', 'localhost.example'])(
+    'treats the name %s as not loopback, without resolving it',
+    (host) => {
+      const message = errorOf(() =>
+        loadConfig({ configPath: writeConfig(''), env: { MOAT_HOST: host } }),
+      );
+
+      expect(message).toContain('MOAT_HOST (server.host): is a host name');
+      expect(message).toContain('does not look names up');
+    },
+  );
+
+  it('serves a non-loopback address over TLS when both files can be read', () => {
+    const certFile = writePemFile('cert.pem');
+    const keyFile = writePemFile('key.pem');
+    const path = writeConfig(
+      `server:\n  host: 0.0.0.0\n  tls:\n    certFile: ${certFile}\n    keyFile: ${keyFile}\n`,
+    );
+
+    expect(loadConfig({ configPath: path, env: {} }).server.tls).toEqual({ certFile, keyFile });
+  });
+
+  it('names the TLS key whose file cannot be read', () => {
+    const certFile = writePemFile('cert.pem');
+    const folder = mkdtempSync(join(tmpdir(), 'moat-pem-'));
+    folders.push(folder);
+    mkdirSync(join(folder, 'key.pem'));
+    const missing = writeConfig(
+      'server:\n  tls:\n    certFile: /nonexistent/cert.pem\n' +
+        `    keyFile: ${join(folder, 'key.pem')}\n`,
+    );
+    const wrongKey = writeConfig(
+      `server:\n  tls:\n    certFile: ${certFile}\n    keyFile: /nonexistent/key.pem\n`,
+    );
+
+    const message = errorOf(() => loadConfig({ configPath: missing, env: {} }));
+    expect(message).toContain('  - server.tls.certFile: cannot be read (not found)');
+    expect(message).toContain('  - server.tls.keyFile: cannot be read (not a file)');
+    expect(errorOf(() => loadConfig({ configPath: wrongKey, env: {} }))).toBe(
+      `config file ${wrongKey} is not valid:\n` +
+        '  - server.tls.keyFile: cannot be read (not found); ' +
+        "give the path of a PEM file Moat's user may read",
+    );
   });
 
   it('says plainly when the named file is missing or is not YAML', () => {
