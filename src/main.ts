@@ -5,7 +5,7 @@ import { loadCatalog, type ModelCatalog } from './catalog/index.js';
 import type { MoatConfig } from './config/index.js';
 import { buildServer } from './server/index.js';
 import { openSqliteStore, SQLITE_FILE_NAME, type MoatStore } from './store/index.js';
-import { createLogger, Metrics } from './telemetry/index.js';
+import { createLogger, Metrics, type Logger } from './telemetry/index.js';
 
 export interface RunningMoat {
   /** The address Moat listens on, e.g. `http://127.0.0.1:8787`. */
@@ -17,42 +17,83 @@ export interface RunningMoat {
   /** True when no model was configured and the generated demo model is served. */
   isDemoModel: boolean;
   close(): Promise<void>;
+  /**
+   * Logs that an error nothing caught is about to end the process, by the error's class name
+   * only, and writes the log out at once: the process exits right after.
+   */
+  recordCrash(errorName: string): void;
+}
+
+/** The parts that serve requests, once they listen. */
+interface Serving {
+  url: string;
+  catalog: ModelCatalog;
+  close(): Promise<void>;
 }
 
 /** The composition root: config → logger → store → catalog → server. */
 export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const log = createLogger({ level: config.log.level, ...optionalFile(config.log.file) });
-  const { logger } = log;
   const store = openSqliteStore(join(config.dataDir, SQLITE_FILE_NAME));
-  const firstAdminToken = createFirstAdminKey(store);
 
-  let catalog: ModelCatalog;
+  let serving: Serving | undefined;
+  let firstAdminToken: string | undefined;
   try {
-    catalog = await loadCatalog(config);
+    serving = await startServing(config, { logger: log.logger, store });
+    // Only once Moat listens: a key made before a failed start would stay in the store while
+    // its token, shown only on a successful start, would be lost with no way to recover it.
+    firstAdminToken = createFirstAdminKey(store);
   } catch (error) {
+    await serving?.close();
     store.close();
     await log.close();
     throw error;
   }
 
-  const app = buildServer({ config, logger, metrics: new Metrics(), store, catalog });
-  const address = await app.listen({ host: config.server.host, port: config.server.port });
-  logger.info({ url: address, models: catalog.list().map((entry) => entry.name) }, 'listening');
-
+  const running = serving;
+  const modelNames = running.catalog.list().map((entry) => entry.name);
+  log.logger.info({ url: running.url, models: modelNames }, 'listening');
   return {
-    url: address,
+    url: running.url,
     firstAdminToken,
-    modelNames: catalog.list().map((entry) => entry.name),
-    isDemoModel: catalog.list().some((entry) => entry.isDemo),
+    modelNames,
+    isDemoModel: running.catalog.list().some((entry) => entry.isDemo),
     close: closeOnce(async () => {
-      await app.close();
-      await catalog.close();
+      await running.close();
       store.close();
-      logger.info({}, 'stopped');
+      log.logger.info({}, 'stopped');
       await log.close();
     }),
+    recordCrash: (errorName) => {
+      log.logger.fatal({ errorName, errorCode: 'internal_error' }, 'uncaught error');
+      log.flushSync();
+    },
   };
+}
+
+/** Loads the catalog and listens; when either fails, closes what it had opened. */
+async function startServing(
+  config: MoatConfig,
+  parts: { logger: Logger; store: MoatStore },
+): Promise<Serving> {
+  const catalog = await loadCatalog(config);
+  const closers = [() => catalog.close()];
+
+  try {
+    const app = buildServer({ ...parts, config, metrics: new Metrics(), catalog });
+    closers.unshift(() => app.close());
+    const url = await app.listen({ host: config.server.host, port: config.server.port });
+    return { url, catalog, close: () => closeInOrder(closers) };
+  } catch (error) {
+    await closeInOrder(closers);
+    throw error;
+  }
+}
+
+/** The server first, so no request is still using a backend when the backend closes. */
+async function closeInOrder(closers: readonly (() => Promise<void>)[]): Promise<void> {
+  for (const close of closers) await close();
 }
 
 function optionalFile(file: string | undefined): { file?: string } {
