@@ -19,6 +19,7 @@ vi.mock('../main.js', () => ({
       modelNames: ['moat-demo'],
       isDemoModel: true,
       close: fake.close,
+      recordCrash: () => undefined,
     });
   },
 }));
@@ -39,7 +40,8 @@ describe('moat serve', () => {
   it('lets flags win over the environment, prints the banner once and closes on SIGTERM', async () => {
     const stdout: string[] = [];
     const stderr: string[] = [];
-    const listenersBefore = process.listenerCount('SIGTERM');
+    const events = ['SIGTERM', 'uncaughtException', 'unhandledRejection'] as const;
+    const listenersBefore = events.map((event) => process.listenerCount(event));
     const running = runCli(['serve', '--data', folder, '--port', '0', '--host', '127.0.0.2'], {
       env: { MOAT_PORT: '9999', MOAT_DATA_DIR: '/elsewhere' },
       output: { print: (text) => stdout.push(text), printError: (text) => stderr.push(text) },
@@ -48,6 +50,7 @@ describe('moat serve', () => {
     await vi.waitFor(() => {
       expect(stdout).toHaveLength(1);
     });
+    const listenersWhileServing = events.map((event) => process.listenerCount(event));
     process.emit('SIGTERM', 'SIGTERM');
 
     expect(await running).toBe(0);
@@ -59,6 +62,7 @@ describe('moat serve', () => {
     const config = fake.startedWith[0] as MoatConfig;
     expect(config.dataDir).toBe(folder);
     expect(config.server).toMatchObject({ port: 0, host: '127.0.0.2' });
-    expect(process.listenerCount('SIGTERM')).toBe(listenersBefore);
+    expect(listenersWhileServing).toEqual(listenersBefore.map((count) => count + 1));
+    expect(events.map((event) => process.listenerCount(event))).toEqual(listenersBefore);
   });
 });

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { loadConfig, type LoadConfigOptions } from '../config/index.js';
+import { loadConfig, type LoadConfigOptions, type MoatConfig } from '../config/index.js';
+import type { RunningMoat } from '../main.js';
 import {
   EXIT_CODES,
   parseOrUsageError,
@@ -8,6 +9,7 @@ import {
   type CliContext,
   type ExitCode,
 } from './cli-support.js';
+import { handleCrash, installCrashHandlers } from './crash-report.js';
 import { formatServeBanner } from './serve-banner.js';
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -18,7 +20,8 @@ export const serveCommand: CliCommand = {
   help: `Usage: moat serve [options]
 
 Starts Moat. With no model configured it generates and serves a tiny demo model.
-Stops cleanly on SIGINT (Ctrl-C) or SIGTERM.
+Stops cleanly on SIGINT (Ctrl-C) or SIGTERM. An error nothing handles stops it with exit
+code 1; only the error's class name is printed, as its message may quote request content.
 
 Options:
   --config FILE   Config file (default: MOAT_CONFIG, else ./moat.yaml if present)
@@ -48,10 +51,32 @@ async function runServe(args: string[], context: CliContext): Promise<ExitCode> 
   }
   const config = loadConfig(toLoadConfigOptions(values, context.env));
 
+  const state: ServeState = { moat: undefined };
+  const removeCrashHandlers = installCrashHandlers((thrown) => {
+    handleCrash(thrown, { output: context.output, moat: state.moat, exit: exitProcess });
+  });
+  try {
+    return await serveUntilSignal(config, context, state);
+  } finally {
+    removeCrashHandlers();
+  }
+}
+
+/** The gateway once started, for the crash handler to log through. */
+interface ServeState {
+  moat: RunningMoat | undefined;
+}
+
+async function serveUntilSignal(
+  config: MoatConfig,
+  context: CliContext,
+  state: ServeState,
+): Promise<ExitCode> {
   // Loaded here, not at the top: the server and the engine are heavy, and the other
   // commands should start fast without them.
   const { startMoat } = await import('../main.js');
   const moat = await startMoat(config);
+  state.moat = moat;
   context.output.print(
     formatServeBanner({
       url: moat.url,
@@ -65,6 +90,10 @@ async function runServe(args: string[], context: CliContext): Promise<ExitCode> 
   context.output.printError(`moat: ${signal} received, stopping (send it again to force)`);
   await moat.close();
   return EXIT_CODES.ok;
+}
+
+function exitProcess(code: number): void {
+  process.exit(code);
 }
 
 /** Flags become overrides, which loadConfig lets win over the environment and the file. */
