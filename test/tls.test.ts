@@ -107,7 +107,7 @@ describe('moat serve on a non-loopback address', () => {
 
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('server.host is 0.0.0.0');
+    expect(run.stderr).toContain('--host (server.host): is not a loopback address');
     expect(run.stderr).toContain('server.tls');
     expect(existsSync(dataDir)).toBe(false);
   });
