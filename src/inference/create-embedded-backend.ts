@@ -1,4 +1,4 @@
-import type { EmbeddedBackendOptions } from './embedded/embedded-backend.js';
+import type { EmbeddedBackendOptions } from './embedded/embedded-backend-options.js';
 import type { InferenceBackend } from './inference-backend.js';
 
 /**

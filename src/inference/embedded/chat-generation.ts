@@ -3,7 +3,7 @@ import {
   type ChatHistoryItem,
   type ChatWrapper,
   type LlamaContextSequence,
-  type LlamaModel,
+  type LlamaText,
 } from 'node-llama-cpp';
 import type { FinishReason, GenerationOptions } from '../inference-backend.js';
 import { FINISH_REASON_BY_STOP_REASON, toEngineSeed } from './chat-history.js';
@@ -30,14 +30,9 @@ export interface ChatGenerationResult {
   completionTokens: number;
 }
 
-/** The number of tokens the engine will read for this history: the rendered prompt. */
-export function countPromptTokens(
-  model: LlamaModel,
-  chatWrapper: ChatWrapper,
-  history: ChatHistoryItem[],
-): number {
-  const { contextText } = chatWrapper.generateContextState({ chatHistory: history });
-  return contextText.tokenize(model.tokenizer).length;
+/** The text the engine will read for this history: the prompt rendered by the chat template. */
+export function renderPrompt(chatWrapper: ChatWrapper, history: ChatHistoryItem[]): LlamaText {
+  return chatWrapper.generateContextState({ chatHistory: history }).contextText;
 }
 
 /**
@@ -90,7 +85,8 @@ export interface RunningChat {
 
 /**
  * Starts generating and hands the text over as an async iterator. When the signal aborts,
- * the iterator throws `abortError()` at once, without waiting for the engine to notice.
+ * even before the start, the iterator throws `abortError()` at once, without waiting for the
+ * engine to notice.
  */
 export function startChat(
   input: ChatGenerationInput,
@@ -102,6 +98,7 @@ export function startChat(
     channel.fail(abortError());
   };
   control.signal.addEventListener('abort', onAbort, { once: true });
+  if (control.signal.aborted) onAbort();
 
   const result = generateChat(input, control, (text) => {
     channel.push(text);

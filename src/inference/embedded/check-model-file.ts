@@ -3,11 +3,14 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { readGgufHeader, validateGgufForEngine } from '../gguf/gguf-reader.js';
 import type { GgufModelFacts } from '../gguf/validate-gguf-for-engine.js';
+import { longestTokenBytes } from './token-length-bound.js';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export interface ModelFileFacts extends GgufModelFacts {
   sizeBytes: number;
+  /** The most bytes of input one token covers; undefined when the tokenizer rewrites text. */
+  longestTokenBytes: number | undefined;
 }
 
 async function sha256Of(filePath: string): Promise<string> {
@@ -41,6 +44,7 @@ export async function checkModelFile(
   const { size: sizeBytes } = await stat(filePath);
   if (expectedSha256 !== undefined) await verifySha256(filePath, expectedSha256);
 
-  const header = await readGgufHeader(filePath);
-  return { ...validateGgufForEngine(header.metadata, filePath), sizeBytes };
+  const { metadata } = await readGgufHeader(filePath);
+  const facts = validateGgufForEngine(metadata, filePath);
+  return { ...facts, sizeBytes, longestTokenBytes: longestTokenBytes(metadata) };
 }

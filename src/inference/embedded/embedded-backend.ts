@@ -1,13 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { availableParallelism } from 'node:os';
-import {
-  resolveChatWrapper,
-  type ChatWrapper,
-  type Llama,
-  type LlamaContext,
-  type LlamaEmbeddingContext,
-  type LlamaModel,
-} from 'node-llama-cpp';
+import type { ChatHistoryItem, LlamaContextSequence } from 'node-llama-cpp';
+
 import { MoatError, toMoatError } from '../../errors/index.js';
 import type {
   ChatCompletion,
@@ -17,85 +10,28 @@ import type {
   GenerationOptions,
   InferenceBackend,
 } from '../inference-backend.js';
-import { countPromptTokens, startChat } from './chat-generation.js';
+import { renderPrompt, startChat } from './chat-generation.js';
 import { toChatHistory } from './chat-history.js';
 import { checkModelFile } from './check-model-file.js';
+import { ContextBudget } from './context-budget.js';
+import {
+  resolveSettings,
+  type EmbeddedBackendOptions,
+  type EngineSettings,
+} from './embedded-backend-options.js';
+import { LazyEmbeddingContext } from './lazy-embedding-context.js';
+import { loadEngine, type Engine } from './load-engine.js';
 import { SequencePool } from './sequence-pool.js';
 import { acquireSharedLlama, releaseSharedLlama } from './shared-llama.js';
 
-export interface EmbeddedBackendOptions {
-  /** Path to the GGUF model file. */
-  modelPath: string;
-  /**
-   * CPU threads for generation and embeddings. Keep it at or below the core count: with more
-   * threads than cores ggml spin-waits and generation becomes many times slower. Models
-   * under 32 MiB always use one thread; their matrices are too small to share out, and
-   * waking a second thread costs more than it saves.
-   * @default the machine's core count (`os.availableParallelism()`)
-   */
-  threads?: number;
-  /** Tokens of context per request, prompt and answer together. @default 2048 */
-  contextSize?: number;
-  /** Requests answered at the same time, one engine sequence each; more wait in line. @default 2 */
-  parallelSequences?: number;
-  /** Most tokens an answer may have when the request does not say. @default 256 */
-  defaultMaxTokens?: number;
-  /** SHA-256 of the model file, hex. The file is hashed before loading and refused on mismatch. */
-  expectedSha256?: string;
-}
-
 const SINGLE_THREAD_MODEL_BYTES = 32 * 1024 * 1024;
 
-/**
- * The engine keeps the last cell of a sequence free. Prompt and answer must fit before it:
- * when they do not, the engine makes room by silently dropping the start of the
- * conversation, so the budget is checked before generation starts.
- */
-const RESERVED_CONTEXT_TOKENS = 1;
-
-type EngineSettings = Required<Omit<EmbeddedBackendOptions, 'expectedSha256'>>;
-
-interface Engine {
-  model: LlamaModel;
-  context: LlamaContext;
-  chatWrapper: ChatWrapper;
-  threads: number;
-  defaultMaxTokens: number;
-}
-
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
-  const resolved = value ?? fallback;
-  if (!Number.isSafeInteger(resolved) || resolved < 1) {
-    throw new Error(`Embedded backend option ${name} must be a positive integer.`);
-  }
-  return resolved;
-}
-
-function resolveSettings(options: EmbeddedBackendOptions): EngineSettings {
-  return {
-    modelPath: options.modelPath,
-    threads: positiveInteger('threads', options.threads, availableParallelism()),
-    contextSize: positiveInteger('contextSize', options.contextSize, 2048),
-    parallelSequences: positiveInteger('parallelSequences', options.parallelSequences, 2),
-    defaultMaxTokens: positiveInteger('defaultMaxTokens', options.defaultMaxTokens, 256),
-  };
-}
-
-async function loadEngine(llama: Llama, settings: EngineSettings): Promise<Engine> {
-  const model = await llama.loadModel({ modelPath: settings.modelPath });
-  try {
-    const context = await model.createContext({
-      contextSize: settings.contextSize,
-      sequences: settings.parallelSequences,
-      threads: settings.threads,
-    });
-    const chatWrapper = resolveChatWrapper(model, { warningLogs: false });
-    const { threads, defaultMaxTokens } = settings;
-    return { model, context, chatWrapper, threads, defaultMaxTokens };
-  } catch (error) {
-    await model.dispose();
-    throw error;
-  }
+/** A chat request that fits its context, counted and ready to generate. */
+interface PreparedChat {
+  history: ChatHistoryItem[];
+  options: GenerationOptions;
+  promptTokens: number;
+  maxTokens: number;
 }
 
 /**
@@ -107,15 +43,16 @@ export async function createEmbeddedBackend(
 ): Promise<InferenceBackend> {
   const settings = resolveSettings(options);
   const facts = await checkModelFile(settings.modelPath, options.expectedSha256);
-  if (facts.sizeBytes < SINGLE_THREAD_MODEL_BYTES) settings.threads = 1;
+  const contextThreads = facts.sizeBytes < SINGLE_THREAD_MODEL_BYTES ? 1 : settings.threads;
 
-  const llama = await acquireSharedLlama().catch((error: unknown) => {
+  const llama = await acquireSharedLlama(settings.threads).catch((error: unknown) => {
     throw new Error('The llama.cpp engine could not start (no usable CPU binary).', {
       cause: error,
     });
   });
   try {
-    return new EmbeddedBackend(await loadEngine(llama, settings));
+    const engine = await loadEngine(llama, settings, contextThreads);
+    return new EmbeddedBackend(engine, settings, facts.longestTokenBytes);
   } catch (error) {
     await releaseSharedLlama();
     throw new Error(`Model file ${settings.modelPath} could not be loaded by the engine.`, {
@@ -124,49 +61,47 @@ export async function createEmbeddedBackend(
   }
 }
 
+/**
+ * Chat and embeddings on one model. Every request, of either kind, holds one slot of the
+ * sequence pool while it runs, so `parallelSequences` and `maxQueuedRequests` bound both;
+ * the process's thread budget bounds the threads they use together.
+ */
 class EmbeddedBackend implements InferenceBackend {
   readonly kind = 'embedded';
-  private readonly pool: SequencePool;
-  private readonly closing = new AbortController();
-  private readonly inFlight = new Set<Promise<unknown>>();
-  private embeddingContext: Promise<LlamaEmbeddingContext> | undefined;
-  private closed: Promise<void> | undefined;
+  readonly #engine: Engine;
+  readonly #budget: ContextBudget;
+  readonly #pool: SequencePool<LlamaContextSequence>;
+  readonly #embeddingContext: LazyEmbeddingContext;
+  readonly #closing = new AbortController();
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #closed: Promise<void> | undefined;
 
-  constructor(private readonly engine: Engine) {
-    const { context } = engine;
-    this.pool = new SequencePool(
-      Array.from({ length: context.totalSequences }, () => context.getSequence()),
-    );
+  constructor(engine: Engine, settings: EngineSettings, longestTokenBytes: number | undefined) {
+    const { model, context, contextThreads } = engine;
+    const contextTokens = context.contextSize;
+    const sequences = Array.from({ length: context.totalSequences }, () => context.getSequence());
+
+    this.#engine = engine;
+    this.#budget = new ContextBudget({
+      contextTokens,
+      defaultMaxTokens: settings.defaultMaxTokens,
+      longestTokenBytes,
+    });
+    this.#pool = new SequencePool(sequences, settings.maxQueuedRequests);
+    this.#embeddingContext = new LazyEmbeddingContext(model, {
+      contextTokens,
+      threads: contextThreads,
+    });
   }
 
   async *streamChat(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatStreamEvent> {
-    const sequence = await this.pool.acquire(signal);
-    const stopped = new AbortController();
-    const generationSignal = AbortSignal.any([signal, stopped.signal, this.closing.signal]);
-    let generation: Promise<unknown> = Promise.resolve();
+    const prepared = this.#attempt(signal, () => this.#prepareChat(request));
+    const sequence = await this.#pool.acquire(signal);
 
     try {
-      const { model, chatWrapper } = this.engine;
-      const history = toChatHistory(request.messages);
-      const promptTokens = countPromptTokens(model, chatWrapper, history);
-      const maxTokens = this.answerBudget(promptTokens, request.options, sequence.contextSize);
-      const chat = startChat(
-        { sequence, chatWrapper, history, maxTokens, options: request.options },
-        { fallbackSeed: randomInt(2 ** 32), signal: generationSignal },
-        () => this.requestError(undefined, signal),
-      );
-      generation = this.track(chat.result);
-
-      for await (const text of chat.texts) yield { type: 'delta', text };
-      const { finishReason, completionTokens } = await chat.result;
-      if (generationSignal.aborted) throw this.requestError(undefined, signal);
-      yield { type: 'finish', finishReason, usage: { promptTokens, completionTokens } };
-    } catch (error) {
-      throw this.requestError(error, signal);
+      yield* this.#generate(sequence, prepared, signal);
     } finally {
-      stopped.abort();
-      await generation.catch(() => undefined);
-      await this.pool.release(sequence);
+      await this.#pool.release(sequence);
     }
   }
 
@@ -180,86 +115,121 @@ class EmbeddedBackend implements InferenceBackend {
   }
 
   async embed(inputs: readonly string[], signal: AbortSignal): Promise<EmbeddingResult> {
+    if (inputs.length === 0) return { vectors: [], promptTokens: 0 };
+    this.#attempt(signal, () => {
+      for (const input of inputs) this.#budget.checkEmbeddingLength(input);
+    });
+    const slot = await this.#pool.acquire(signal);
+
     try {
-      const context = await this.track(this.embeddings());
-      const vectors: number[][] = [];
-      let promptTokens = 0;
-      for (const input of inputs) {
-        if (signal.aborted || this.closing.signal.aborted) throw this.requestError(null, signal);
-        promptTokens += this.checkEmbeddingInput(context, input);
-        const embedding = await this.track(context.getEmbeddingFor(input));
-        vectors.push([...embedding.vector]);
-      }
-      return { vectors, promptTokens };
+      return await this.#embedEach(inputs, signal);
     } catch (error) {
-      throw this.requestError(error, signal);
+      throw this.#requestError(error, signal);
+    } finally {
+      await this.#pool.release(slot);
     }
   }
 
   close(): Promise<void> {
-    this.closed ??= this.shutDown();
-    return this.closed;
+    this.#closed ??= this.#shutDown();
+    return this.#closed;
   }
 
-  private async shutDown(): Promise<void> {
-    this.pool.close();
-    this.closing.abort();
-    await Promise.allSettled([...this.inFlight]);
+  async #shutDown(): Promise<void> {
+    this.#pool.close();
+    this.#closing.abort();
+    await Promise.allSettled([...this.#inFlight]);
 
-    const embeddingContext = await this.embeddingContext?.catch(() => undefined);
-    await embeddingContext?.dispose();
-    await this.engine.context.dispose();
-    await this.engine.model.dispose();
+    await this.#embeddingContext.dispose();
+    await this.#engine.context.dispose();
+    await this.#engine.model.dispose();
     await releaseSharedLlama();
   }
 
-  /** Tokens the answer may use: what was asked for, or the default cut to what is left. */
-  private answerBudget(
-    promptTokens: number,
-    options: GenerationOptions,
-    contextTokens: number,
-  ): number {
-    const requested = options.maxTokens;
-    if (requested !== undefined && requested < 1) {
-      throw new MoatError('invalid_request', { detail: 'max_tokens must be at least 1.' });
-    }
-    const availableTokens = contextTokens - RESERVED_CONTEXT_TOKENS - promptTokens;
-    const maxTokens = requested ?? Math.min(this.engine.defaultMaxTokens, availableTokens);
-    if (availableTokens < 1 || maxTokens > availableTokens) {
-      throw new MoatError('context_length_exceeded');
-    }
-    return maxTokens;
+  /**
+   * Renders and counts the prompt. A prompt too long to fit is refused from its length
+   * before it is tokenized, which would hold the event loop for as long as the text is long.
+   */
+  #prepareChat(request: ChatRequest): PreparedChat {
+    if (this.#isClosing()) throw new MoatError('shutting_down');
+    const { model, chatWrapper } = this.#engine;
+    const { options } = request;
+
+    const history = toChatHistory(request.messages);
+    const prompt = renderPrompt(chatWrapper, history);
+    this.#budget.checkPromptLength(prompt, options);
+
+    const promptTokens = prompt.tokenize(model.tokenizer).length;
+    const maxTokens = this.#budget.answerTokens(promptTokens, options);
+    return { history, options, promptTokens, maxTokens };
   }
 
-  private checkEmbeddingInput(context: LlamaEmbeddingContext, input: string): number {
-    if (input === '') {
-      throw new MoatError('invalid_request', { detail: 'An embedding input is empty.' });
+  async *#generate(
+    sequence: LlamaContextSequence,
+    prepared: PreparedChat,
+    signal: AbortSignal,
+  ): AsyncGenerator<ChatStreamEvent, void, undefined> {
+    const stopped = new AbortController();
+    const generationSignal = AbortSignal.any([signal, stopped.signal, this.#closing.signal]);
+    let generation: Promise<unknown> = Promise.resolve();
+
+    try {
+      const { history, maxTokens, options, promptTokens } = prepared;
+      const chat = startChat(
+        { sequence, chatWrapper: this.#engine.chatWrapper, history, maxTokens, options },
+        { fallbackSeed: randomInt(2 ** 32), signal: generationSignal },
+        () => this.#requestError(undefined, signal),
+      );
+      generation = this.#track(chat.result);
+
+      for await (const text of chat.texts) yield { type: 'delta', text };
+      const { finishReason, completionTokens } = await chat.result;
+      if (generationSignal.aborted) throw this.#requestError(undefined, signal);
+      yield { type: 'finish', finishReason, usage: { promptTokens, completionTokens } };
+    } catch (error) {
+      throw this.#requestError(error, signal);
+    } finally {
+      stopped.abort();
+      await generation.catch(() => undefined);
     }
-    const inputTokens = context.calculateInputLength(input);
-    if (inputTokens >= this.engine.context.contextSize) {
-      throw new MoatError('context_length_exceeded');
-    }
-    return inputTokens;
   }
 
-  /** The embedding context, created on first use; a failed attempt is retried next time. */
-  private embeddings(): Promise<LlamaEmbeddingContext> {
-    if (this.embeddingContext !== undefined) return this.embeddingContext;
-    const creating = this.engine.model.createEmbeddingContext({
-      contextSize: this.engine.context.contextSize,
-      threads: this.engine.threads,
-    });
-    this.embeddingContext = creating;
-    creating.catch(() => {
-      if (this.embeddingContext === creating) this.embeddingContext = undefined;
-    });
-    return creating;
+  async #embedEach(inputs: readonly string[], signal: AbortSignal): Promise<EmbeddingResult> {
+    const vectors: number[][] = [];
+    let promptTokens = 0;
+    if (this.#isClosing()) throw new MoatError('shutting_down');
+    const context = await this.#track(this.#embeddingContext.get());
+
+    for (const input of inputs) {
+      if (signal.aborted || this.#isClosing()) throw this.#requestError(null, signal);
+      const inputTokens = context.calculateInputLength(input);
+      this.#budget.checkEmbeddingTokens(inputTokens);
+
+      const embedding = await this.#track(context.getEmbeddingFor(input));
+      vectors.push([...embedding.vector]);
+      promptTokens += inputTokens;
+    }
+    return { vectors, promptTokens };
   }
 
-  private track<T>(work: Promise<T>): Promise<T> {
-    this.inFlight.add(work);
+  /** Runs a synchronous step of a request, turning its failure into the request's error. */
+  #attempt<T>(signal: AbortSignal, step: () => T): T {
+    try {
+      return step();
+    } catch (error) {
+      throw this.#requestError(error, signal);
+    }
+  }
+
+  /** A method, not a field read: close() can begin during any await of a request. */
+  #isClosing(): boolean {
+    return this.#closing.signal.aborted;
+  }
+
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#inFlight.add(work);
     const forget = (): void => {
-      this.inFlight.delete(work);
+      this.#inFlight.delete(work);
     };
     work.then(forget, forget);
     return work;
@@ -269,8 +239,8 @@ class EmbeddedBackend implements InferenceBackend {
    * What a request's failure becomes. Engine messages are never copied: they can quote the
    * text they were working on.
    */
-  private requestError(error: unknown, signal: AbortSignal): MoatError {
-    if (this.closing.signal.aborted) return new MoatError('shutting_down', { cause: error });
+  #requestError(error: unknown, signal: AbortSignal): MoatError {
+    if (this.#isClosing()) return new MoatError('shutting_down', { cause: error });
     if (signal.aborted) return new MoatError('client_closed_request', { cause: error });
     return toMoatError(error, 'engine_error');
   }

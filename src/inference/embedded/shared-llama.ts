@@ -28,7 +28,7 @@ function createLlama(): Promise<Llama> {
     logger: dropEngineLog,
     // Explicit, so that NODE_LLAMA_CPP_DEBUG cannot route engine logs straight to the console.
     debug: false,
-    // No cap of its own: each context asks for the threads Moat was configured with.
+    // No budget until an embedded backend sets one (see acquireSharedLlama).
     maxThreads: 0,
   });
 }
@@ -36,8 +36,13 @@ function createLlama(): Promise<Llama> {
 /**
  * The process's one llama.cpp instance. Every embedded backend shares it; each call must be
  * matched by one `releaseSharedLlama` call.
+ *
+ * `threadBudget` caps the threads that all of the instance's engine contexts together may
+ * use at once: llama.cpp's thread splitter hands each batch a share of it, and a batch that
+ * finds none free waits. The instance keeps the smallest budget any user asked for, so that
+ * no user's limit is exceeded by another's contexts.
  */
-export async function acquireSharedLlama(): Promise<Llama> {
+export async function acquireSharedLlama(threadBudget?: number): Promise<Llama> {
   if (shared === undefined) {
     const llama = createLlama();
     shared = { llama, userCount: 0 };
@@ -46,7 +51,13 @@ export async function acquireSharedLlama(): Promise<Llama> {
     });
   }
   shared.userCount++;
-  return shared.llama;
+
+  const llama = await shared.llama;
+  if (threadBudget !== undefined) {
+    llama.maxThreads =
+      llama.maxThreads === 0 ? threadBudget : Math.min(llama.maxThreads, threadBudget);
+  }
+  return llama;
 }
 
 /** Gives up one use; the instance is disposed when its last user lets go. */

@@ -4,47 +4,47 @@
  * the error at once, so that an abort is not held up behind text nobody will read.
  */
 export class StreamChannel<T> {
-  private readonly buffered: T[] = [];
-  private wake: (() => void) | undefined;
-  private isClosed = false;
-  private failure: { error: unknown } | undefined;
+  readonly #buffered: T[] = [];
+  #wake: (() => void) | undefined;
+  #isClosed = false;
+  #failure: { error: unknown } | undefined;
 
   push(value: T): void {
-    if (this.isClosed) return;
-    this.buffered.push(value);
-    this.notify();
+    if (this.#isClosed) return;
+    this.#buffered.push(value);
+    this.#notify();
   }
 
   close(): void {
-    this.isClosed = true;
-    this.notify();
+    this.#isClosed = true;
+    this.#notify();
   }
 
   fail(error: unknown): void {
-    if (this.failure !== undefined) return;
-    this.failure = { error };
-    this.buffered.length = 0;
+    if (this.#failure !== undefined) return;
+    this.#failure = { error };
+    this.#buffered.length = 0;
     this.close();
   }
 
   async *drain(): AsyncGenerator<T, void, undefined> {
     for (;;) {
-      if (this.failure !== undefined) throw this.failure.error;
-      const next = this.buffered.shift();
+      if (this.#failure !== undefined) throw this.#failure.error;
+      const next = this.#buffered.shift();
       if (next !== undefined) {
         yield next;
         continue;
       }
-      if (this.isClosed) return;
+      if (this.#isClosed) return;
       await new Promise<void>((resolve) => {
-        this.wake = resolve;
+        this.#wake = resolve;
       });
     }
   }
 
-  private notify(): void {
-    const wake = this.wake;
-    this.wake = undefined;
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
     wake?.();
   }
 }

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 
 import { SseDataParser } from './sse-data-parser.js';
 
+const LIMITS = { maxLineChars: 1024, maxEventChars: 4096 };
+
 /** Feeds the pieces in order and returns every event's data. */
-function parse(pieces: readonly string[], maxLineChars = 1024): string[] {
-  const parser = new SseDataParser(maxLineChars);
+function parse(pieces: readonly string[]): string[] {
+  const parser = new SseDataParser(LIMITS);
   return pieces.flatMap((piece) => parser.push(piece));
 }
 
@@ -15,7 +17,7 @@ function everySplit(text: string): string[][] {
 
 describe('SseDataParser', () => {
   it('returns the data of each event once its blank line arrives', () => {
-    const parser = new SseDataParser(1024);
+    const parser = new SseDataParser(LIMITS);
 
     expect(parser.push('data: {"a":1}\n')).toEqual([]);
     expect(parser.push('\ndata: {"b":2}\n\ndata: [DONE]\n\n')).toEqual([
@@ -51,8 +53,23 @@ describe('SseDataParser', () => {
   });
 
   it('refuses a line longer than its limit', () => {
-    const parser = new SseDataParser(16);
+    const parser = new SseDataParser({ maxLineChars: 16, maxEventChars: 4096 });
 
     expect(() => parser.push(`data: ${'x'.repeat(32)}`)).toThrow(RangeError);
+  });
+
+  it('refuses an event whose data lines together pass the event limit', () => {
+    const parser = new SseDataParser({ maxLineChars: 16, maxEventChars: 40 });
+    const line = `data: ${'x'.repeat(9)}\n`;
+
+    expect(parser.push(line.repeat(4))).toEqual([]);
+    expect(() => parser.push(line)).toThrow(/more than 40 characters/);
+  });
+
+  it('counts the event limit afresh for each event', () => {
+    const parser = new SseDataParser({ maxLineChars: 16, maxEventChars: 40 });
+    const event = `${`data: ${'x'.repeat(9)}\n`.repeat(4)}\n`;
+
+    expect(parser.push(event.repeat(3))).toHaveLength(3);
   });
 });

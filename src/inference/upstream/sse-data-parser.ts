@@ -1,6 +1,16 @@
+export interface SseLimits {
+  /** Longest line accepted; a longer one means the peer is not speaking SSE. */
+  maxLineChars: number;
+  /** Most data one event may carry, all its `data` lines joined. */
+  maxEventChars: number;
+}
+
 /**
  * An incremental reader of server-sent events that keeps only what an OpenAI-style stream
  * uses: the `data` of each event. Text can arrive cut anywhere, even inside a line ending.
+ * What it holds is bounded twice over: the unfinished line, and the data of the event being
+ * read, since an event may spread its data over any number of lines. Going past either limit
+ * throws a `RangeError`.
  *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
@@ -11,11 +21,10 @@ export class SseDataParser {
   #eventData: string | undefined;
   /** A chunk ended in "\r": a "\n" starting the next one belongs to the same line ending. */
   #isAfterCarriageReturn = false;
-  readonly #maxLineChars: number;
+  readonly #limits: SseLimits;
 
-  /** @param maxLineChars longest line accepted; a longer one means the peer is not speaking SSE */
-  constructor(maxLineChars: number) {
-    this.#maxLineChars = maxLineChars;
+  constructor(limits: SseLimits) {
+    this.#limits = limits;
   }
 
   /**
@@ -49,8 +58,9 @@ export class SseDataParser {
     if (rest.length === 0) return;
 
     this.#partialLine += rest;
-    if (this.#partialLine.length > this.#maxLineChars) {
-      throw new RangeError(`an SSE line is longer than ${this.#maxLineChars} characters`);
+    const { maxLineChars } = this.#limits;
+    if (this.#partialLine.length > maxLineChars) {
+      throw new RangeError(`an SSE line is longer than ${maxLineChars} characters`);
     }
   }
 
@@ -63,8 +73,16 @@ export class SseDataParser {
     if (!line.startsWith('data')) return;
 
     const value = fieldValue(line);
-    if (value === undefined) return;
-    this.#eventData = this.#eventData === undefined ? value : `${this.#eventData}\n${value}`;
+    if (value !== undefined) this.#appendData(value);
+  }
+
+  #appendData(value: string): void {
+    const joined = this.#eventData === undefined ? value : `${this.#eventData}\n${value}`;
+    const { maxEventChars } = this.#limits;
+    if (joined.length > maxEventChars) {
+      throw new RangeError(`an SSE event carries more than ${maxEventChars} characters of data`);
+    }
+    this.#eventData = joined;
   }
 }
 

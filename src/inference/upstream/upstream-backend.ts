@@ -9,6 +9,7 @@ import type {
   InferenceBackend,
   TokenUsage,
 } from '../inference-backend.js';
+import { declaredLength, readCappedText } from './read-capped-text.js';
 import { readChatStream } from './upstream-chat-stream.js';
 import { malformedAnswerError, toUpstreamError, upstreamStatusError } from './upstream-failure.js';
 import {
@@ -40,11 +41,21 @@ export interface UpstreamBackendOptions {
   maxConnections?: number;
   /** `max_tokens` sent when the request sets none. @default 256 */
   defaultMaxTokens?: number;
+  /**
+   * Largest whole answer read from the upstream: a chat completion that is not streamed, or
+   * an embeddings list. Such an answer is held in memory to be parsed, so this bounds what one
+   * request can make Moat hold; a larger one is cut off, its connection closed, and the
+   * request fails with `upstream_error`. Streamed answers are passed on as they arrive and are
+   * bounded per event instead.
+   * @default 16777216 (16 MiB)
+   */
+  maxResponseBytes?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 const DEFAULT_MAX_CONNECTIONS = 128;
 const DEFAULT_MAX_TOKENS = 256;
+const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** A reachable host accepts a connection in well under this; waiting longer only stalls. */
 const MAX_CONNECT_TIMEOUT_MS = 10_000;
 /** Error bodies are read only to free the connection; past this size it is closed instead. */
@@ -54,7 +65,7 @@ const CHARACTERS_PER_TOKEN = 4;
 
 const STREAM_OPTIONS = { include_usage: true } as const;
 
-type ResponseBody = Dispatcher.ResponseData['body'];
+type UpstreamResponse = Dispatcher.ResponseData;
 
 /**
  * A backend that forwards to an OpenAI-compatible server over one keep-alive connection
@@ -78,6 +89,7 @@ class UpstreamBackend implements InferenceBackend {
   readonly #headers: Readonly<Record<string, string>>;
   readonly #upstreamModel: string;
   readonly #defaultMaxTokens: number;
+  readonly #maxResponseBytes: number;
   #closing: Promise<void> | undefined;
 
   constructor(options: UpstreamBackendOptions) {
@@ -96,11 +108,12 @@ class UpstreamBackend implements InferenceBackend {
     this.#headers = requestHeaders(options.apiKey);
     this.#upstreamModel = options.upstreamModel;
     this.#defaultMaxTokens = options.defaultMaxTokens ?? DEFAULT_MAX_TOKENS;
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
   async completeChat(request: ChatRequest, signal: AbortSignal): Promise<ChatCompletion> {
-    const body = await this.#post(this.#chatPath, this.#chatPayload(request, false), signal);
-    const answer = parseUpstreamJson(await this.#readText(body, signal), chatCompletionSchema);
+    const response = await this.#post(this.#chatPath, this.#chatPayload(request, false), signal);
+    const answer = parseUpstreamJson(await this.#readText(response, signal), chatCompletionSchema);
 
     const choice = answer.choices[0];
     const text = choice?.message.content ?? '';
@@ -115,7 +128,7 @@ class UpstreamBackend implements InferenceBackend {
 
   streamChat(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatStreamEvent> {
     const payload = this.#chatPayload(request, true);
-    const send = () => this.#post(this.#chatPath, payload, signal);
+    const send = async () => (await this.#post(this.#chatPath, payload, signal)).body;
     return readChatStream(send, { signal, toError: (thrown) => this.#toError(thrown, signal) });
   }
 
@@ -123,8 +136,8 @@ class UpstreamBackend implements InferenceBackend {
     if (inputs.length === 0) return { vectors: [], promptTokens: 0 };
 
     const payload = JSON.stringify({ model: this.#upstreamModel, input: inputs });
-    const body = await this.#post(this.#embeddingsPath, payload, signal);
-    const answer = parseUpstreamJson(await this.#readText(body, signal), embeddingsSchema);
+    const response = await this.#post(this.#embeddingsPath, payload, signal);
+    const answer = parseUpstreamJson(await this.#readText(response, signal), embeddingsSchema);
 
     const promptTokens =
       answer.usage?.prompt_tokens ??
@@ -155,8 +168,8 @@ class UpstreamBackend implements InferenceBackend {
     });
   }
 
-  /** Sends a request and returns the body of a 2xx answer. */
-  async #post(path: string, payload: string, signal: AbortSignal): Promise<ResponseBody> {
+  /** Sends a request and returns a 2xx answer, its body not yet read. */
+  async #post(path: string, payload: string, signal: AbortSignal): Promise<UpstreamResponse> {
     let response;
     try {
       response = await this.#pool.request({
@@ -171,16 +184,17 @@ class UpstreamBackend implements InferenceBackend {
     }
 
     const { statusCode, body } = response;
-    if (statusCode >= 200 && statusCode < 300) return body;
+    if (statusCode >= 200 && statusCode < 300) return response;
 
     // Read only to free the connection: the body may quote the prompt, so it goes nowhere.
     body.dump({ limit: MAX_DISCARDED_BYTES }).catch(ignore);
     throw upstreamStatusError(statusCode);
   }
 
-  async #readText(body: ResponseBody, signal: AbortSignal): Promise<string> {
+  async #readText({ body, headers }: UpstreamResponse, signal: AbortSignal): Promise<string> {
     try {
-      return await body.text();
+      const declaredBytes = declaredLength(headers['content-length']);
+      return await readCappedText(body, declaredBytes, this.#maxResponseBytes);
     } catch (thrown) {
       throw this.#toError(thrown, signal);
     }

@@ -15,8 +15,11 @@ import {
 /** The data of the event that ends an OpenAI-style stream. */
 const DONE_DATA = '[DONE]';
 
-/** No chunk of a chat stream comes near this; a longer line is not a chat stream. */
-const MAX_SSE_LINE_CHARS = 4 * 1024 * 1024;
+/**
+ * No chunk of a chat stream comes near these; a longer line or event is not a chat stream.
+ * They bound what one stream holds while it waits for the end of an event.
+ */
+const SSE_LIMITS = { maxLineChars: 4 * 1024 * 1024, maxEventChars: 4 * 1024 * 1024 } as const;
 
 /**
  * What may still follow `[DONE]` before the response ends. Reading it keeps the connection
@@ -33,7 +36,7 @@ export interface ChatStreamContext {
 /**
  * Sends the request when the first event is asked for, then turns the upstream's SSE body
  * into Moat's stream events, yielding each piece of text as soon as the chunk that carries
- * it has arrived. Only the current partial line is ever buffered.
+ * it has arrived. Only the current partial line and event are ever buffered.
  *
  * One generator does both steps: every event crosses one generator, not two.
  */
@@ -42,7 +45,7 @@ export async function* readChatStream(
   context: ChatStreamContext,
 ): AsyncGenerator<ChatStreamEvent, void, undefined> {
   const body = await send();
-  const parser = new SseDataParser(MAX_SSE_LINE_CHARS);
+  const parser = new SseDataParser(SSE_LIMITS);
   const decoder = new StringDecoder('utf8');
   const tally = new StreamTally();
   let hasDone = false;

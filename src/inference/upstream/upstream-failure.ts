@@ -81,6 +81,15 @@ export function malformedAnswerError(problem: string): MoatError {
   return new MoatError('upstream_error', { cause });
 }
 
+/**
+ * The upstream's whole answer is larger than Moat will hold in memory. Only Moat's own limit
+ * is named; none of the answer is kept.
+ */
+export function oversizeAnswerError(maxResponseBytes: number): MoatError {
+  const cause = new UpstreamFailure(`upstream answer is larger than ${maxResponseBytes} bytes`);
+  return new MoatError('upstream_error', { cause });
+}
+
 /** The code of a Node or undici error; happy-eyeballs connects wrap theirs in an aggregate. */
 function errorCodeOf(thrown: unknown): string | undefined {
   if (typeof thrown !== 'object' || thrown === null) return undefined;
