@@ -85,10 +85,7 @@ function fastifyOptions(
 }
 
 /** Bytes that are not HTTP never reach a route; they get a fixed answer and are not read. */
-function answerMalformedHttp(
-  error: Error & { code?: string },
-  socket: Socket,
-): void {
+function answerMalformedHttp(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || !socket.writable) return;
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
   const body =
@@ -100,10 +97,14 @@ function answerMalformedHttp(
   );
 }
 
+/** How long answers still being written get to finish once Moat stops. */
+const DRAIN_TIMEOUT_MS = 2000;
+
 /**
  * On close, new requests are refused with `shutting_down` and the backends are closed
  * first, so that streams still running end with an error event rather than a cut
- * connection; idle connections are then closed and the server waits for the rest.
+ * connection. Idle connections are then closed; whatever is still open after the drain
+ * time (a client that stopped reading, say) is cut so that stopping always ends.
  */
 function installShutdown(app: FastifyInstance, catalog: ModelCatalog): void {
   let isClosing = false;
@@ -113,6 +114,9 @@ function installShutdown(app: FastifyInstance, catalog: ModelCatalog): void {
   });
   app.addHook('preClose', async () => {
     isClosing = true;
+    setTimeout(() => {
+      app.server.closeAllConnections();
+    }, DRAIN_TIMEOUT_MS).unref();
     await catalog.close();
   });
 }

@@ -14,6 +14,8 @@ export interface RequestContext {
    */
   completionTokens?: number;
   errorCode?: string;
+  /** For internal errors only: the class name of what was thrown, to find it in the code. */
+  errorName?: string;
 }
 
 declare module 'fastify' {

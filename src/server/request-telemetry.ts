@@ -68,6 +68,7 @@ function recordRequest(parts: TelemetryParts, request: FastifyRequest, reply: Fa
       model: context.model,
       status,
       errorCode: context.errorCode,
+      errorName: context.errorName,
       isStream: context.isStream,
       durationMs: Math.round(durationMs * 100) / 100,
       timeToFirstTokenMs:
