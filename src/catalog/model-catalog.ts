@@ -83,6 +83,7 @@ async function createBackend(model: ModelConfig, config: MoatConfig): Promise<In
       upstreamModel: model.upstreamModel ?? model.name,
       timeoutMs: model.timeoutMs,
       maxConnections: model.maxConnections,
+      maxResponseBytes: model.maxResponseBytes,
       defaultMaxTokens: model.defaultMaxTokens,
       ...(apiKey === undefined ? {} : { apiKey }),
     });
@@ -92,6 +93,7 @@ async function createBackend(model: ModelConfig, config: MoatConfig): Promise<In
     threads: config.engine.threads,
     contextSize: config.engine.contextSize,
     parallelSequences: config.engine.parallelSequences,
+    maxQueuedRequests: config.engine.maxQueuedRequests,
     defaultMaxTokens: model.defaultMaxTokens,
     ...(model.sha256 === undefined ? {} : { expectedSha256: model.sha256 }),
   });

@@ -53,6 +53,8 @@ const engineSchema = z.strictObject({
   contextSize: wholeNumber(64, 1_048_576).default(2048),
   /** Requests one embedded model answers at the same time. @default 2 */
   parallelSequences: wholeNumber(1, 64).default(2),
+  /** Requests that may wait for a busy embedded model; more get `model_busy`. @default 64 */
+  maxQueuedRequests: wholeNumber(0, 100_000).default(64),
 });
 
 const modelBaseShape = {
@@ -89,6 +91,8 @@ const upstreamModelSchema = z.strictObject({
   timeoutMs: wholeNumber(100, 3_600_000).default(120_000),
   /** Most open connections to the upstream. @default 128 */
   maxConnections: wholeNumber(1, 4096).default(128),
+  /** Largest whole answer read from the upstream; larger ones are refused. @default 16 MiB */
+  maxResponseBytes: wholeNumber(1024, 1024 * 1024 * 1024).default(16 * 1024 * 1024),
 });
 
 export const modelConfigSchema = z.discriminatedUnion('backend', [
