@@ -1,3 +1,5 @@
+import { mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { pino, type LogFn, type Logger } from 'pino';
 import { isPlainObject, keepAllowedFields, recheckLine, toListedEvent } from './log-allow-list.js';
 
@@ -30,10 +32,9 @@ const FLUSH_INTERVAL_MS = 1000;
  */
 export function createLogger(options: CreateLoggerOptions): MoatLogger {
   const destination = pino.destination({
-    dest: options.file ?? 1,
+    dest: options.file === undefined ? 1 : openLogFile(options.file),
     minLength: BUFFER_BYTES,
     sync: false,
-    ...(options.file === undefined ? {} : { mkdir: true, append: true }),
   });
   const flushTimer = setInterval(() => {
     destination.flush();
@@ -70,6 +71,15 @@ function logListedEventOnly(this: Logger, args: Parameters<LogFn>, method: LogFn
   const message = typeof first === 'string' ? first : second;
 
   method.call(this, fields, toListedEvent(message));
+}
+
+/**
+ * Opened here, synchronously and owner-only: an asynchronous open leaves a window in which a
+ * crash could not write its last line, and the default mode would follow the umask.
+ */
+function openLogFile(filePath: string): number {
+  mkdirSync(dirname(filePath), { recursive: true, mode: 0o700 });
+  return openSync(filePath, 'a', 0o600);
 }
 
 function flushDestinationSync(destination: ReturnType<typeof pino.destination>): void {
