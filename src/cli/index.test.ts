@@ -1,17 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './index.js';
+import { runCliCaptured, type CliRun } from '../../test/support/cli-run.js';
 
-async function moat(
-  ...argv: string[]
-): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const exitCode = await runCli(argv, {
-    env: {},
-    output: { print: (text) => stdout.push(text), printError: (text) => stderr.push(text) },
-  });
-  return { exitCode, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+function moat(...argv: string[]): Promise<CliRun> {
+  return runCliCaptured(argv);
 }
 
 describe('runCli', () => {

@@ -4,12 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './index.js';
-
-interface CliRun {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+import { runCliCaptured, type CliRun } from '../../test/support/cli-run.js';
 
 let folder: string;
 let dataDir: string;
@@ -23,15 +18,8 @@ afterEach(() => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-/** Runs the CLI in-process with an empty environment, so no MOAT_* variable leaks in. */
-async function moat(...argv: string[]): Promise<CliRun> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const exitCode = await runCli(argv, {
-    env: {},
-    output: { print: (text) => stdout.push(text), printError: (text) => stderr.push(text) },
-  });
-  return { exitCode, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+function moat(...argv: string[]): Promise<CliRun> {
+  return runCliCaptured(argv);
 }
 
 async function createKey(name: string, scopes: string): Promise<{ id: string; token: string }> {

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { LlamaText, type LlamaModel } from 'node-llama-cpp';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { MoatError } from '../../errors/index.js';
 import { ensureDemoModel } from '../gguf/demo-model.js';
 import { readGgufHeader } from '../gguf/gguf-reader.js';
-import type { ChatRequest, GenerationOptions, InferenceBackend } from '../inference-backend.js';
+import type { InferenceBackend } from '../inference-backend.js';
 import type { EmbeddedBackendOptions } from './embedded-backend-options.js';
 import { createEmbeddedBackend } from './embedded-backend.js';
 import { acquireSharedLlama, releaseSharedLlama } from './shared-llama.js';
 import { fewestTokensFor, longestTokenBytes } from './token-length-bound.js';
+import { ask, failureOf, talkative } from '../../../test/support/engine-requests.js';
 
 let folder: string;
 let modelPath: string;
@@ -30,24 +30,6 @@ async function start(options: Partial<EmbeddedBackendOptions> = {}): Promise<Inf
   });
   backends.push(backend);
   return backend;
-}
-
-function ask(content: string, options: GenerationOptions = {}): ChatRequest {
-  return { messages: [{ role: 'user', content }], options };
-}
-
-/** On the demo model, greedy decoding of this prompt runs to max_tokens. */
-function talkative(maxTokens: number): ChatRequest {
-  return ask('Going', { temperature: 0, maxTokens });
-}
-
-async function failureOf(work: Promise<unknown>): Promise<MoatError> {
-  const error: unknown = await work.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(MoatError);
-  return error as MoatError;
 }
 
 beforeAll(async () => {

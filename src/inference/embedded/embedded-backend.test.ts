@@ -4,16 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LlamaModel } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MoatError } from '../../errors/index.js';
 import { encodeDemoModel, ensureDemoModel } from '../gguf/demo-model.js';
-import type {
-  ChatRequest,
-  ChatStreamEvent,
-  GenerationOptions,
-  InferenceBackend,
-} from '../inference-backend.js';
+import type { ChatStreamEvent, InferenceBackend } from '../inference-backend.js';
 import { createEmbeddedBackend } from './embedded-backend.js';
 import { acquireSharedLlama, releaseSharedLlama } from './shared-llama.js';
+import { ask, failureOf, talkative } from '../../../test/support/engine-requests.js';
 
 let folder: string;
 let modelPath: string;
@@ -22,32 +17,10 @@ let tokenizer: LlamaModel;
 
 const open = (): AbortSignal => new AbortController().signal;
 
-function ask(content: string, options: GenerationOptions = {}): ChatRequest {
-  return { messages: [{ role: 'user', content }], options };
-}
-
-/**
- * Greedy decoding of this prompt never picks an end token on the demo model, so its answer
- * runs to max_tokens whatever the machine's rounding; used wherever an answer must not end
- * early.
- */
-function talkative(maxTokens: number): ChatRequest {
-  return ask('Going', { temperature: 0, maxTokens });
-}
-
 async function collect(stream: AsyncIterable<ChatStreamEvent>): Promise<ChatStreamEvent[]> {
   const events: ChatStreamEvent[] = [];
   for await (const event of stream) events.push(event);
   return events;
-}
-
-async function failureOf(work: Promise<unknown>): Promise<MoatError> {
-  const error: unknown = await work.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(MoatError);
-  return error as MoatError;
 }
 
 beforeAll(async () => {

@@ -1,0 +1,24 @@
+import { runCli } from '../../src/cli/index.js';
+
+export interface CliRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the CLI in-process and captures what it prints. The environment is empty unless
+ * given, so no MOAT_* variable of the machine running the tests leaks in.
+ */
+export async function runCliCaptured(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliRun> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const exitCode = await runCli([...argv], {
+    env,
+    output: { print: (text) => stdout.push(text), printError: (text) => stderr.push(text) },
+  });
+  return { exitCode, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+}
