@@ -26,7 +26,7 @@ function createLlama(): Promise<Llama> {
     progressLogs: false,
     logLevel: LlamaLogLevel.disabled,
     logger: dropEngineLog,
-    // Explicit, so that NODE_LLAMA_CPP_DEBUG cannot route engine logs straight to the console.
+    // Explicit, so that NODE_LLAMA_CPP_DEBUG cannot route engine logs straight to standard output.
     debug: false,
     // No budget until an embedded backend sets one (see acquireSharedLlama).
     maxThreads: 0,
