@@ -70,7 +70,8 @@ function configText(folder: string, upstreamUrl: string): string {
     'server: { port: 0 }',
     `log: { level: info, file: ${join(folder, 'moat.log')} }`,
     'models:',
-    `  - { name: bench, backend: upstream, baseUrl: "${upstreamUrl}", upstreamModel: stand-in-model }`,
+    `  - { name: bench, backend: upstream, baseUrl: "${upstreamUrl}",`,
+    '      upstreamModel: stand-in-model }',
     '',
   ].join('\n');
 }

@@ -9,7 +9,7 @@ import Fastify, {
 } from 'fastify';
 import type { ModelCatalog } from '../catalog/index.js';
 import type { MoatConfig } from '../config/index.js';
-import { MoatError, toMoatError } from '../errors/index.js';
+import { MoatError, toErrorBody, toMoatError } from '../errors/index.js';
 import type { MoatStore } from '../store/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
 import { requireScope } from './authenticate.js';
@@ -88,8 +88,9 @@ function fastifyOptions(
 function answerMalformedHttp(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || !socket.writable) return;
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-  const body =
-    '{"error":{"message":"The request is not valid HTTP.","type":"invalid_request_error","code":"invalid_request","param":null}}';
+  const body = JSON.stringify(
+    toErrorBody(new MoatError('invalid_request', { detail: 'The request is not valid HTTP.' })),
+  );
   socket.end(
     `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
       'Connection: close\r\nCache-Control: no-store\r\nContent-Type: application/json\r\n' +

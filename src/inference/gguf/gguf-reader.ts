@@ -206,7 +206,10 @@ function readCount(cursor: HeaderCursor, what: string, max: number): number {
   return count;
 }
 
-/** Parses a GGUF header from the first bytes of a file; throws WindowTooShort when it needs more. */
+/**
+ * Parses a GGUF header from the first bytes of a file; throws WindowTooShort when it needs
+ * more.
+ */
 function parseHeader(bytes: Buffer, fileSizeBytes: number): GgufHeader {
   const cursor = new HeaderCursor(bytes, fileSizeBytes);
   if (cursor.uint32() !== GGUF_MAGIC) throw new Error('the file is not GGUF (bad magic)');

@@ -2,7 +2,10 @@ import type { Readable } from 'node:stream';
 
 import { oversizeAnswerError } from './upstream-failure.js';
 
-/** Decodes as `fetch` does: invalid bytes become U+FFFD and a leading byte-order mark is dropped. */
+/**
+ * Decodes as `fetch` does: invalid bytes become U+FFFD and a leading byte-order mark is
+ * dropped.
+ */
 const UTF8 = new TextDecoder('utf-8');
 
 /**
@@ -46,7 +49,7 @@ function ignore(): void {
   // The answer was refused already; how its connection ends changes nothing.
 }
 
-/** The length a `Content-Length` header announces, or undefined when it is absent or not a number. */
+/** The length a `Content-Length` header announces; undefined when absent or not a number. */
 export function declaredLength(header: string | string[] | undefined): number | undefined {
   if (typeof header !== 'string' || !/^\d{1,15}$/.test(header)) return undefined;
   return Number(header);

@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
 
-/** One step of the schema. Versions are dense and only ever appended; a shipped step never changes. */
+/**
+ * One step of the schema. Versions are dense and only ever appended; a shipped step never
+ * changes.
+ */
 export interface Migration {
   version: number;
   description: string;
