@@ -179,6 +179,24 @@ describe('requests Fastify would otherwise answer itself', () => {
     expect(reply).not.toContain(canary);
   });
 
+  it('answers a request without Host in its own shape', async () => {
+    const reply = await rawExchange('GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n');
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    expect(reply).toContain('"code":"invalid_request"');
+    expect(reply.toLowerCase()).toContain('cache-control: no-store');
+  });
+
+  it('forgets requests cut short behind a pipelined one', async () => {
+    const inFlight = async (): Promise<string | undefined> =>
+      /^moat_http_requests_in_flight (\d+)/m.exec((await call('GET', '/metrics')).text)?.[1];
+    const before = await inFlight();
+
+    const pipelined = 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(2) + 'GARBAGE\r\n\r\n';
+    for (let round = 0; round < 5; round += 1) await rawExchange(pipelined);
+
+    expect(await inFlight()).toBe(before);
+  });
+
   it('gives a known path asked with the wrong method 405 and an Allow header', async () => {
     const answer = await call('POST', '/v1/models/demo', { body: '{}' });
     expect([answer.status, answer.json().error.code]).toEqual([405, 'method_not_allowed']);
@@ -208,6 +226,26 @@ describe('bodies that would mean something other than they say are refused', () 
     const answer = await call('POST', '/v1/chat/completions', { body });
     expect([answer.status, answer.json().error.code]).toEqual([400, code]);
     expect(answer.text).not.toContain(canary);
+  });
+
+  it('refuses a body that is not valid UTF-8 instead of replacing bytes', async () => {
+    const body = Buffer.concat([
+      Buffer.from('{"model":"demo","messages":[{"role":"user","content":"'),
+      Buffer.from([0xff, 0xfe, 0xc3, 0x28]),
+      Buffer.from('"}]}'),
+    ]);
+    const response = await request(`${moat.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${moat.adminToken}` },
+      body,
+    });
+    const text = await response.body.text();
+    expect([response.statusCode, text]).toEqual([400, expect.stringContaining('not valid UTF-8')]);
+  });
+
+  it('checks the key before reading the body', async () => {
+    const answer = await call('POST', '/v1/chat/completions', { token: null, body: '{broken' });
+    expect([answer.status, answer.json().error.code]).toEqual([401, 'missing_api_key']);
   });
 
   it('refuses compressed bodies and charsets other than UTF-8', async () => {

@@ -111,7 +111,7 @@ Commands:
 ${lines.join('\n')}
 
 Options:
-  -h, --help              Show this help; "moat <command> --help" shows a command's
+  -h, --help              Show this help; "moat <command> --help" shows a command's own
   -v, --version           Print Moat's version
 
 Exit codes: 0 success, 1 the command failed, 2 the command line is wrong.`;

@@ -1,13 +1,14 @@
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { authenticateToken, parseBearerToken, type Scope } from '../auth/index.js';
 import { MoatError } from '../errors/index.js';
 import type { MoatStore } from '../store/index.js';
 
 /**
- * A pre-handler that admits only requests whose API key holds `scope`. The token is read
- * from the Authorization header only; a key in the query string is never looked at.
+ * A hook that admits only requests whose API key holds `scope`. It runs before the body is
+ * read, so a caller without a key cannot make Moat read or parse anything. The token is
+ * read from the Authorization header only; a key in the query string is never looked at.
  */
-export function requireScope(store: MoatStore, scope: Scope): preHandlerAsyncHookHandler {
+export function requireScope(store: MoatStore, scope: Scope): onRequestAsyncHookHandler {
   return async function checkScope(request: FastifyRequest): Promise<void> {
     const token = parseBearerToken(request.headers.authorization);
     const key = authenticateToken(store, token);

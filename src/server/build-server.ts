@@ -61,7 +61,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
 function fastifyOptions(
   config: MoatConfig,
   early: { beginRequest?: BeginRequest },
-): FastifyServerOptions & { https?: object } {
+): FastifyServerOptions & { https?: object; http?: object } {
   const { tls } = config.server;
   return {
     // Fastify's own logger would log URLs and errors verbatim; Moat logs through its hooks.
@@ -78,9 +78,17 @@ function fastifyOptions(
       void sendError(request, reply, toMoatError(error));
     },
     clientErrorHandler: answerMalformedHttp,
+    // Node would answer a request without Host itself, bare; Moat answers it below instead.
+    http: { requireHostHeader: false },
     ...(tls === undefined
       ? {}
-      : { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } }),
+      : {
+          https: {
+            cert: readFileSync(tls.certFile),
+            key: readFileSync(tls.keyFile),
+            requireHostHeader: false,
+          },
+        }),
   };
 }
 
@@ -109,8 +117,13 @@ const DRAIN_TIMEOUT_MS = 2000;
  */
 function installShutdown(app: FastifyInstance, catalog: ModelCatalog): void {
   let isClosing = false;
-  app.addHook('onRequest', async () => {
+  app.addHook('onRequest', async (request) => {
     if (isClosing) throw new MoatError('shutting_down');
+    if (request.raw.httpVersionMajor === 1 && request.raw.httpVersionMinor >= 1) {
+      if (request.headers.host === undefined) {
+        throw new MoatError('invalid_request', { detail: 'The request has no Host header.' });
+      }
+    }
     return Promise.resolve();
   });
   app.addHook('preClose', async () => {

@@ -10,14 +10,21 @@ import { MoatError } from '../errors/index.js';
  */
 export function installJsonParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const refusal = checkEncoding(request.headers);
     if (refusal !== undefined) {
       done(refusal, undefined);
       return;
     }
+    let text: string;
     try {
-      done(null, secureJson.parse(body, null, POISON_OPTIONS));
+      text = strictUtf8.decode(body as Buffer);
+    } catch {
+      done(new MoatError('invalid_json', { detail: 'The request body is not valid UTF-8.' }));
+      return;
+    }
+    try {
+      done(null, secureJson.parse(text, null, POISON_OPTIONS));
     } catch (error) {
       done(toParseError(error), undefined);
     }
@@ -40,6 +47,8 @@ function checkEncoding(headers: IncomingHttpHeaders): MoatError | undefined {
   }
   return undefined;
 }
+/** Invalid bytes are refused, not replaced: a replaced byte would change what was sent. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const POISON_OPTIONS = { protoAction: 'error', constructorAction: 'error' } as const;
 
 function toParseError(error: unknown): MoatError {

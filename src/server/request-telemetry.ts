@@ -38,10 +38,20 @@ function beginRequest(parts: TelemetryParts, request: FastifyRequest, reply: Fas
   parts.metrics.inFlight.inc();
   reply.header('cache-control', 'no-store');
   reply.header('x-request-id', request.id);
-  reply.raw.once('close', () => {
+
+  // A response queued behind a pipelined request never emits `close` when the connection
+  // dies first, so the socket's `close` ends the record too; whichever comes first counts.
+  const socket = request.raw.socket;
+  let isRecorded = false;
+  const finish = (): void => {
+    socket.off('close', finish);
+    if (isRecorded) return;
+    isRecorded = true;
     parts.metrics.inFlight.dec();
     recordRequest(parts, request, reply);
-  });
+  };
+  reply.raw.once('close', finish);
+  socket.once('close', finish);
 }
 
 function routeLabel(request: FastifyRequest): string {

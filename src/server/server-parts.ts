@@ -1,4 +1,4 @@
-import type { preHandlerAsyncHookHandler } from 'fastify';
+import type { onRequestAsyncHookHandler } from 'fastify';
 import type { Scope } from '../auth/index.js';
 import type { ModelCatalog } from '../catalog/index.js';
 import type { Metrics } from '../telemetry/index.js';
@@ -7,5 +7,6 @@ import type { Metrics } from '../telemetry/index.js';
 export interface ServerParts {
   catalog: ModelCatalog;
   metrics: Metrics;
-  requireScope: (scope: Scope) => preHandlerAsyncHookHandler;
+  /** A route-level `onRequest` hook: keys are checked before the body is read. */
+  requireScope: (scope: Scope) => onRequestAsyncHookHandler;
 }

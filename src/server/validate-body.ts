@@ -57,9 +57,9 @@ function expectationFor(issue: z.core.$ZodIssue, isPresent: boolean): string {
     case 'invalid_type':
       return isPresent ? `must be ${article(issue.expected)}` : 'is required';
     case 'too_big':
-      return `must be at most ${String(issue.maximum)}${unitOf(issue.origin)}`;
+      return `must be at most ${String(issue.maximum)}${unitOf(issue.origin, issue.maximum)}`;
     case 'too_small':
-      return `must be at least ${String(issue.minimum)}${unitOf(issue.origin)}`;
+      return `must be at least ${String(issue.minimum)}${unitOf(issue.origin, issue.minimum)}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
     case 'invalid_union':
@@ -82,9 +82,10 @@ function article(expected: string): string {
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }
 
-function unitOf(origin: string): string {
-  if (origin === 'string') return ' characters';
-  if (origin === 'array') return ' items';
+function unitOf(origin: string, count: unknown): string {
+  const isOne = Number(count) === 1;
+  if (origin === 'string') return isOne ? ' character' : ' characters';
+  if (origin === 'array') return isOne ? ' item' : ' items';
   return '';
 }
 

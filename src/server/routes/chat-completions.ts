@@ -18,7 +18,7 @@ import { findModel } from '../find-model.js';
 export function registerChatCompletions(app: FastifyInstance, parts: ServerParts): void {
   app.post(
     '/v1/chat/completions',
-    { preHandler: parts.requireScope('chat') },
+    { onRequest: parts.requireScope('chat') },
     async (request, reply) => {
       const body = validateBody(chatRequestSchema, request.body, CHAT_SUPPORTED_FIELDS);
       rejectUnsupportedFields(body);

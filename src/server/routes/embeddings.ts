@@ -18,7 +18,7 @@ const SUPPORTED_FIELDS = Object.keys(embeddingRequestSchema.shape).filter(
 );
 
 export function registerEmbeddings(app: FastifyInstance, parts: ServerParts): void {
-  app.post('/v1/embeddings', { preHandler: parts.requireScope('chat') }, async (request, reply) => {
+  app.post('/v1/embeddings', { onRequest: parts.requireScope('chat') }, async (request, reply) => {
     const body = validateBody(embeddingRequestSchema, request.body, SUPPORTED_FIELDS);
     if (body.dimensions !== undefined && body.dimensions !== null) {
       throw unsupportedFieldError('dimensions');

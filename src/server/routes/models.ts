@@ -4,13 +4,13 @@ import { MoatError } from '../../errors/index.js';
 import type { ServerParts } from '../server-parts.js';
 
 export function registerModels(app: FastifyInstance, parts: ServerParts): void {
-  const preHandler = parts.requireScope('chat');
+  const onRequest = parts.requireScope('chat');
 
-  app.get('/v1/models', { preHandler }, async () => {
+  app.get('/v1/models', { onRequest }, async () => {
     return Promise.resolve({ object: 'list', data: parts.catalog.list().map(describeModel) });
   });
 
-  app.get<{ Params: { model: string } }>('/v1/models/:model', { preHandler }, async (request) => {
+  app.get<{ Params: { model: string } }>('/v1/models/:model', { onRequest }, async (request) => {
     const entry = parts.catalog.get(request.params.model);
     if (entry === undefined) throw new MoatError('model_not_found', { param: 'model' });
     return Promise.resolve(describeModel(entry));

@@ -5,7 +5,7 @@ export function registerOperations(app: FastifyInstance, parts: ServerParts): vo
   // Public on purpose, for load balancers; it says nothing about the deployment.
   app.get('/healthz', async () => Promise.resolve({ status: 'ok' }));
 
-  app.get('/metrics', { preHandler: parts.requireScope('admin') }, async (_request, reply) => {
+  app.get('/metrics', { onRequest: parts.requireScope('admin') }, async (_request, reply) => {
     const { contentType, body } = await parts.metrics.render();
     return reply.header('content-type', contentType).send(body);
   });
