@@ -75,6 +75,13 @@ async function serveUntilSignal(
   // Loaded here, not at the top: the server and the engine are heavy, and the other
   // commands should start fast without them.
   const { startMoat } = await import('../main.js');
+  // A large model file can take many seconds to load; say what is happening meanwhile.
+  const modelCount = config.models.length;
+  context.output.printError(
+    modelCount === 0
+      ? 'moat: starting with the demo model…'
+      : `moat: starting; loading ${modelCount} model${modelCount === 1 ? '' : 's'}…`,
+  );
   const moat = await startMoat(config);
   state.moat = moat;
   context.output.print(
