@@ -75,27 +75,7 @@ function ordinaryPieces(): string[] {
  * UTF-8 text be tokenized and restored exactly, the ChatML markers and ordinary pieces.
  */
 export function buildDemoVocabulary(): DemoVocabulary {
-  const pieces: string[] = [...CONTROL_PIECES];
-  const tokenTypes: number[] = [
-    GGUF_TOKEN_TYPES.unknown,
-    GGUF_TOKEN_TYPES.control,
-    GGUF_TOKEN_TYPES.control,
-  ];
-
-  for (let byte = 0; byte < 256; byte++) {
-    pieces.push(byteToken(byte));
-    tokenTypes.push(GGUF_TOKEN_TYPES.byte);
-  }
-  for (const piece of CHAT_PIECES) {
-    pieces.push(piece);
-    tokenTypes.push(GGUF_TOKEN_TYPES.control);
-  }
-
-  const firstOrdinaryId = pieces.length;
-  for (const piece of ordinaryPieces()) {
-    pieces.push(piece);
-    tokenTypes.push(GGUF_TOKEN_TYPES.normal);
-  }
+  const { pieces, tokenTypes, firstOrdinaryId } = listPieces();
 
   // Higher scores merge first; longer pieces win so that whole words form when they can.
   const scores = pieces.map((piece, id) =>
@@ -119,4 +99,30 @@ export function buildDemoVocabulary(): DemoVocabulary {
     printableTokenIds: ordinaryIds.filter((id) => !isFragment(id)),
     fragmentTokenIds: ordinaryIds.filter(isFragment),
   };
+}
+
+/** Every piece in id order: control tokens, the 256 byte tokens, chat markers, then words. */
+function listPieces(): { pieces: string[]; tokenTypes: number[]; firstOrdinaryId: number } {
+  const pieces: string[] = [...CONTROL_PIECES];
+  const tokenTypes: number[] = [
+    GGUF_TOKEN_TYPES.unknown,
+    GGUF_TOKEN_TYPES.control,
+    GGUF_TOKEN_TYPES.control,
+  ];
+
+  for (let byte = 0; byte < 256; byte++) {
+    pieces.push(byteToken(byte));
+    tokenTypes.push(GGUF_TOKEN_TYPES.byte);
+  }
+  for (const piece of CHAT_PIECES) {
+    pieces.push(piece);
+    tokenTypes.push(GGUF_TOKEN_TYPES.control);
+  }
+
+  const firstOrdinaryId = pieces.length;
+  for (const piece of ordinaryPieces()) {
+    pieces.push(piece);
+    tokenTypes.push(GGUF_TOKEN_TYPES.normal);
+  }
+  return { pieces, tokenTypes, firstOrdinaryId };
 }
