@@ -12,26 +12,23 @@ export interface BenchProcess {
 }
 
 /** The stand-in upstream in its own process; resolves with its base URL once it listens. */
-export async function startStandInProcess(): Promise<BenchProcess & { url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'test/support/openai-stand-in-main.ts', '--tokens', '16'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const line = await new LineCollector(child).waitFor(/^\{"url"/);
-  const { url } = JSON.parse(line) as { url: string };
-  return { child, pid: requirePid(child), url, stop: () => stopProcess(child) };
+export function startStandInProcess(): Promise<BenchProcess & { url: string }> {
+  return startTsProcess(['test/support/openai-stand-in-main.ts', '--tokens', '16']);
 }
 
 /** The bare Node.js proxy that marks the floor for any gateway written in Node.js. */
-export async function startBareProxyProcess(
+export function startBareProxyProcess(
   upstreamOrigin: string,
 ): Promise<BenchProcess & { url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'bench/bare-proxy-main.ts', '--upstream', upstreamOrigin],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  return startTsProcess(['bench/bare-proxy-main.ts', '--upstream', upstreamOrigin]);
+}
+
+/** Runs a TypeScript entry point that prints `{"url": …}` as one line once it listens. */
+async function startTsProcess(args: string[]): Promise<BenchProcess & { url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new LineCollector(child).waitFor(/^\{"url"/);
   const { url } = JSON.parse(line) as { url: string };
   return { child, pid: requirePid(child), url, stop: () => stopProcess(child) };

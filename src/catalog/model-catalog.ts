@@ -47,14 +47,14 @@ export class ModelCatalog {
 
 /** Builds every configured backend, or the demo model when none is configured. */
 export async function loadCatalog(config: MoatConfig): Promise<ModelCatalog> {
-  const models = config.models.length > 0 ? config.models : [await demoModelConfig(config)];
+  const isDemo = config.models.length === 0;
+  const models = isDemo ? [await demoModelConfig(config)] : config.models;
   const createdAtSeconds = Math.floor(Date.now() / 1000);
   const entries: CatalogEntry[] = [];
 
   try {
     for (const model of models) {
       const backend = await createBackend(model, config);
-      const isDemo = config.models.length === 0;
       entries.push({
         name: model.name,
         backend,

@@ -30,3 +30,9 @@ export function resolveDataDir(sources: DataDirSources): string {
 export function keyStorePath(dataDir: string): string {
   return join(dataDir, SQLITE_FILE_NAME);
 }
+
+/** Help lines for the options that choose the data folder, shared by the commands using them. */
+export const DATA_DIR_OPTIONS_HELP = [
+  '  --data DIR      Data folder (default: MOAT_DATA_DIR, else the config)',
+  '  --config FILE   Config file (default: MOAT_CONFIG, else ./moat.yaml if present)',
+].join('\n');

@@ -17,16 +17,13 @@ import {
   type CliContext,
   type ExitCode,
 } from './cli-support.js';
-import { keyStorePath, resolveDataDir } from './data-dir.js';
+import { DATA_DIR_OPTIONS_HELP, keyStorePath, resolveDataDir } from './data-dir.js';
 
 const STORE_OPTIONS = {
   data: { type: 'string' },
   config: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-const STORE_OPTIONS_HELP = `  --data DIR      Data folder (default: MOAT_DATA_DIR, else the config's dataDir)
-  --config FILE   Config file (default: MOAT_CONFIG, else ./moat.yaml if present)`;
 
 const createCommand: CliCommand = {
   summary: 'Create an API key and print its token once',
@@ -38,7 +35,7 @@ Options:
   --name NAME     1-64 letters, digits, spaces, ".", "_" or "-"
   --scopes LIST   Comma-separated: ${SCOPES.join(', ')}
   --json          Print {"id": ..., "token": ...} on one line
-${STORE_OPTIONS_HELP}`,
+${DATA_DIR_OPTIONS_HELP}`,
   run: runCreate,
 };
 
@@ -50,7 +47,7 @@ Lists every API key, newest first, revoked ones included.
 
 Options:
   --json          Print a JSON array on one line
-${STORE_OPTIONS_HELP}`,
+${DATA_DIR_OPTIONS_HELP}`,
   run: runList,
 };
 
@@ -62,7 +59,7 @@ Revokes the key with this id; requests with its token are refused from then on.
 Revoking a key that is already revoked succeeds and changes nothing.
 
 Options:
-${STORE_OPTIONS_HELP}`,
+${DATA_DIR_OPTIONS_HELP}`,
   run: runRevoke,
 };
 

@@ -8,7 +8,7 @@ import {
   type CliContext,
   type ExitCode,
 } from './cli-support.js';
-import { resolveDataDir } from './data-dir.js';
+import { DATA_DIR_OPTIONS_HELP, resolveDataDir } from './data-dir.js';
 
 /** Where `moat serve` looks for the demo model, relative to the data folder. */
 const DEMO_MODEL_RELATIVE_PATH = join('models', 'demo.gguf');
@@ -22,8 +22,7 @@ salad. Nothing is downloaded. Useful to test a deployment end to end.
 
 Options:
   --out FILE      Where to write it (default: <data folder>/${DEMO_MODEL_RELATIVE_PATH})
-  --data DIR      Data folder (default: MOAT_DATA_DIR, else the config's dataDir)
-  --config FILE   Config file (default: MOAT_CONFIG, else ./moat.yaml if present)`,
+${DATA_DIR_OPTIONS_HELP}`,
   run: runMakeDemo,
 };
 
