@@ -1,0 +1,40 @@
+export {
+  AUDIT_ACTIONS,
+  AUDIT_OUTCOMES,
+  ACTOR_KINDS,
+  isAuditAction,
+  matchesActionFilter,
+  type AuditAction,
+  type AuditOutcome,
+  type ActorKind,
+} from './audit-actions.js';
+export {
+  GENESIS_HASH,
+  encodeAuditEntry,
+  hashAuditEntry,
+  sealAuditEntry,
+  checkAuditInput,
+  isAcceptableReason,
+  shortHash,
+  type AuditActor,
+  type AuditEntry,
+  type AuditRecordInput,
+} from './audit-entry.js';
+export {
+  CHECKPOINT_REASONS,
+  makeCheckpoint,
+  checkpointPayload,
+  type AuditCheckpoint,
+  type CheckpointPayload,
+  type CheckpointReason,
+  type CheckpointSigner,
+  type CheckpointVerifier,
+} from './audit-checkpoint.js';
+export {
+  CHAIN_BREAK_KINDS,
+  verifyAuditChain,
+  type ChainBreak,
+  type ChainBreakKind,
+  type ChainReport,
+  type VerifyChainOptions,
+} from './verify-audit-chain.js';
