@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    globalSetup: ['test/support/postgres-global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
     reporters: ['default', 'json'],

@@ -38,12 +38,12 @@ function configFor(port: number): ReturnType<typeof configSchema.parse> {
   });
 }
 
-function storedKeyCount(): number {
+async function storedKeyCount(): Promise<number> {
   const store = openSqliteStore(join(dataDir, SQLITE_FILE_NAME));
   try {
-    return store.apiKeys.count();
+    return await store.apiKeys.count();
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -52,12 +52,12 @@ describe('startMoat', () => {
     const busyPort = await occupyPort();
 
     await expect(startMoat(configFor(busyPort))).rejects.toMatchObject({ code: 'EADDRINUSE' });
-    expect(storedKeyCount()).toBe(0);
+    expect(await storedKeyCount()).toBe(0);
 
     const moat = await startMoat(configFor(0));
     try {
       expect(moat.firstAdminToken).toMatch(/^moat_[a-z2-7]{12}_[A-Za-z0-9_-]{43}$/);
-      expect(storedKeyCount()).toBe(1);
+      expect(await storedKeyCount()).toBe(1);
     } finally {
       await moat.close();
     }
@@ -71,6 +71,6 @@ describe('startMoat', () => {
 
     expect(first.firstAdminToken).toBeDefined();
     expect(second.firstAdminToken).toBeUndefined();
-    expect(storedKeyCount()).toBe(1);
+    expect(await storedKeyCount()).toBe(1);
   });
 });

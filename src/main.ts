@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { createApiKey } from './auth/index.js';
 import { loadCatalog, type ModelCatalog } from './catalog/index.js';
 import type { MoatConfig } from './config/index.js';
 import { buildServer } from './server/index.js';
-import { openSqliteStore, SQLITE_FILE_NAME, type MoatStore } from './store/index.js';
-import { createLogger, Metrics, type Logger } from './telemetry/index.js';
+import { openStore, storeLocation, type MoatStore } from './store/index.js';
+import { createLogger, Metrics, type Logger, type MoatLogger } from './telemetry/index.js';
 
 export interface RunningMoat {
   /** The address Moat listens on, e.g. `http://127.0.0.1:8787`. */
@@ -35,7 +34,7 @@ interface Serving {
 export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const log = createLogger({ level: config.log.level, ...optionalFile(config.log.file) });
-  const store = openSqliteStore(join(config.dataDir, SQLITE_FILE_NAME));
+  const store = await openStoreOrCloseLog(config, log);
 
   let serving: Serving | undefined;
   let firstAdminToken: string | undefined;
@@ -43,10 +42,10 @@ export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
     serving = await startServing(config, { logger: log.logger, store });
     // Only once Moat listens: a key made before a failed start would stay in the store while
     // its token, shown only on a successful start, would be lost with no way to recover it.
-    firstAdminToken = createFirstAdminKey(store);
+    firstAdminToken = await createFirstAdminKey(store);
   } catch (error) {
     await serving?.close();
-    store.close();
+    await store.close();
     await log.close();
     throw error;
   }
@@ -61,7 +60,7 @@ export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
     isDemoModel: running.catalog.list().some((entry) => entry.isDemo),
     close: closeOnce(async () => {
       await running.close();
-      store.close();
+      await store.close();
       log.logger.info({}, 'stopped');
       await log.close();
     }),
@@ -70,6 +69,15 @@ export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
       log.flushSync();
     },
   };
+}
+
+async function openStoreOrCloseLog(config: MoatConfig, log: MoatLogger): Promise<MoatStore> {
+  try {
+    return await openStore(storeLocation(config));
+  } catch (error) {
+    await log.close();
+    throw error;
+  }
 }
 
 /** Loads the catalog and listens; when either fails, closes what it had opened. */
@@ -101,9 +109,10 @@ function optionalFile(file: string | undefined): { file?: string } {
 }
 
 /** On the very first start there is no key at all; the operator gets one admin key, once. */
-function createFirstAdminKey(store: MoatStore): string | undefined {
-  if (store.apiKeys.count() > 0) return undefined;
-  return createApiKey(store, { name: 'first-admin', scopes: ['chat', 'admin'] }).token;
+async function createFirstAdminKey(store: MoatStore): Promise<string | undefined> {
+  if ((await store.apiKeys.count()) > 0) return undefined;
+  const created = await createApiKey(store, { name: 'first-admin', scopes: ['chat', 'admin'] });
+  return created.token;
 }
 
 function closeOnce(close: () => Promise<void>): () => Promise<void> {

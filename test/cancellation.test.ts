@@ -60,9 +60,10 @@ beforeAll(async () => {
   });
 
   const store = openSqliteStore(join(moat.dataDir, 'moat.db'));
-  const create = (name: string) => createApiKey(store, { name, scopes: ['chat'] }).token;
-  stormTokens = [create('storm-one'), create('storm-two')];
-  store.close();
+  const create = async (name: string) =>
+    (await createApiKey(store, { name, scopes: ['chat'] })).token;
+  stormTokens = [await create('storm-one'), await create('storm-two')];
+  await store.close();
   idleInFlight = await inFlightRequests();
 });
 

@@ -13,8 +13,8 @@ const canary = `canary-${Math.random().toString(36).slice(2)}-http`;
 beforeAll(async () => {
   moat = await startTestMoat({ config: { server: { maxBodyBytes: 4096 } } });
   const store = openSqliteStore(join(moat.dataDir, 'moat.db'));
-  chatOnlyToken = createApiKey(store, { name: 'chat-only', scopes: ['chat'] }).token;
-  store.close();
+  chatOnlyToken = (await createApiKey(store, { name: 'chat-only', scopes: ['chat'] })).token;
+  await store.close();
 });
 
 afterAll(async () => {

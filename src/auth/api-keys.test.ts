@@ -19,15 +19,15 @@ beforeEach(() => {
   store = openSqliteStore(':memory:');
 });
 
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
 });
 
 /** Runs `action`, expects a MoatError with `code`, and checks no rendering of it shows `secret`. */
-function expectRefusal(action: () => unknown, code: string, secret: string): void {
+async function expectRefusal(action: () => unknown, code: string, secret: string): Promise<void> {
   let thrown: unknown;
   try {
-    action();
+    await action();
   } catch (error) {
     thrown = error;
   }
@@ -45,46 +45,50 @@ function expectRefusal(action: () => unknown, code: string, secret: string): voi
 }
 
 describe('createApiKey', () => {
-  it('returns a token of the documented shape and stores only its SHA-256', () => {
-    const created = createApiKey(store, { name: 'ci runner', scopes: ['chat', 'admin', 'chat'] });
+  it('returns a token of the documented shape and stores only its SHA-256', async () => {
+    const created = await createApiKey(store, {
+      name: 'ci runner',
+      scopes: ['chat', 'admin', 'chat'],
+    });
 
     expect(created.token).toMatch(/^moat_[a-z2-7]{12}_[A-Za-z0-9_-]{43}$/);
     expect(created.token.startsWith(`moat_${created.id}_`)).toBe(true);
     expect(isApiKeyId(created.id)).toBe(true);
     expect(created.record.scopes).toEqual(['chat', 'admin']);
     expect(created.record.tokenHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(JSON.stringify(store.apiKeys.findById(created.id))).not.toContain(created.token);
+    expect(JSON.stringify(await store.apiKeys.findById(created.id))).not.toContain(created.token);
   });
 
-  it('makes a different token every time', () => {
-    const tokens = new Set(
-      Array.from({ length: 50 }, () => createApiKey(store, { name: 'x', scopes: ['chat'] }).token),
+  it('makes a different token every time', async () => {
+    const created = await Promise.all(
+      Array.from({ length: 50 }, () => createApiKey(store, { name: 'x', scopes: ['chat'] })),
     );
+    const tokens = new Set(created.map((key) => key.token));
     expect(tokens.size).toBe(50);
   });
 
   it.each(['', 'a'.repeat(65), 'semi;colon', 'new\nline', 'ümlaut'])(
     'refuses the name %j',
-    (name) => {
-      expect(() => createApiKey(store, { name, scopes: ['chat'] })).toThrow(/key name/);
-      expect(store.apiKeys.count()).toBe(0);
+    async (name) => {
+      await expect(createApiKey(store, { name, scopes: ['chat'] })).rejects.toThrow(/key name/);
+      expect(await store.apiKeys.count()).toBe(0);
     },
   );
 
-  it.each([[[]], [['root']], [['chat', 'Chat']]])('refuses the scopes %j', (scopes) => {
-    expect(() => createApiKey(store, { name: 'ok', scopes })).toThrow(/Scopes must be/);
+  it.each([[[]], [['root']], [['chat', 'Chat']]])('refuses the scopes %j', async (scopes) => {
+    await expect(createApiKey(store, { name: 'ok', scopes })).rejects.toThrow(/Scopes must be/);
   });
 });
 
 describe('api keys on disk', () => {
-  it('leave no token in the database file or its WAL, even before a checkpoint', () => {
+  it('leave no token in the database file or its WAL, even before a checkpoint', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'moat-keys-'));
     const filePath = join(folder, 'moat.db');
     const fileStore = openSqliteStore(filePath);
-    const created = [1, 2, 3].map((n) =>
-      createApiKey(fileStore, { name: `k${n}`, scopes: ['chat'] }),
+    const created = await Promise.all(
+      [1, 2, 3].map((n) => createApiKey(fileStore, { name: `k${n}`, scopes: ['chat'] })),
     );
-    revokeApiKey(fileStore, created[0]?.id ?? '');
+    await revokeApiKey(fileStore, created[0]?.id ?? '');
 
     const wal = readFileSync(`${filePath}-wal`);
     const bytes = Buffer.concat([readFileSync(filePath), wal]);
@@ -95,28 +99,28 @@ describe('api keys on disk', () => {
       expect(bytes.includes(token.slice(-43))).toBe(false);
     }
 
-    fileStore.close();
+    await fileStore.close();
     rmSync(folder, { recursive: true, force: true });
   });
 });
 
 describe('authenticateToken', () => {
-  it('returns the record for a valid token', () => {
-    const created = createApiKey(store, { name: 'app', scopes: ['chat'] });
-    expect(authenticateToken(store, created.token)).toEqual(created.record);
+  it('returns the record for a valid token', async () => {
+    const created = await createApiKey(store, { name: 'app', scopes: ['chat'] });
+    expect(await authenticateToken(store, created.token)).toEqual(created.record);
   });
 
-  it('refuses a token whose secret is wrong, without showing it', () => {
-    const created = createApiKey(store, { name: 'app', scopes: ['chat'] });
+  it('refuses a token whose secret is wrong, without showing it', async () => {
+    const created = await createApiKey(store, { name: 'app', scopes: ['chat'] });
     const last = created.token.endsWith('A') ? 'B' : 'A';
     const forged = created.token.slice(0, -1) + last;
 
-    expectRefusal(() => authenticateToken(store, forged), 'invalid_api_key', forged);
+    await expectRefusal(() => authenticateToken(store, forged), 'invalid_api_key', forged);
   });
 
-  it('refuses a well-formed token for an unknown id', () => {
+  it('refuses a well-formed token for an unknown id', async () => {
     const unknown = `moat_abcdefghijkl_${'A'.repeat(43)}`;
-    expectRefusal(() => authenticateToken(store, unknown), 'invalid_api_key', unknown);
+    await expectRefusal(() => authenticateToken(store, unknown), 'invalid_api_key', unknown);
   });
 
   it.each([
@@ -126,26 +130,30 @@ describe('authenticateToken', () => {
     `moat_abcdefghijkl_${'A'.repeat(42)}!`,
     `moat_abcdefghijkl_${'A'.repeat(10_000)}`,
     ` moat_abcdefghijkl_${'A'.repeat(43)}`,
-  ])('refuses the malformed token %#', (token) => {
-    expectRefusal(() => authenticateToken(store, token), 'invalid_api_key', token);
+  ])('refuses the malformed token %#', async (token) => {
+    await expectRefusal(() => authenticateToken(store, token), 'invalid_api_key', token);
   });
 
-  it('refuses a revoked key', () => {
-    const created = createApiKey(store, { name: 'app', scopes: ['chat'] });
-    expect(revokeApiKey(store, created.id)).toBe(true);
+  it('refuses a revoked key', async () => {
+    const created = await createApiKey(store, { name: 'app', scopes: ['chat'] });
+    expect(await revokeApiKey(store, created.id)).toBe(true);
 
-    expectRefusal(() => authenticateToken(store, created.token), 'invalid_api_key', created.token);
+    await expectRefusal(
+      () => authenticateToken(store, created.token),
+      'invalid_api_key',
+      created.token,
+    );
   });
 });
 
 describe('revokeApiKey', () => {
-  it('is false for unknown, malformed and already revoked ids', () => {
-    const created = createApiKey(store, { name: 'app', scopes: ['chat'] });
+  it('is false for unknown, malformed and already revoked ids', async () => {
+    const created = await createApiKey(store, { name: 'app', scopes: ['chat'] });
 
-    expect(revokeApiKey(store, 'nosuchkey234')).toBe(false);
-    expect(revokeApiKey(store, "x' OR 1=1 --")).toBe(false);
-    expect(revokeApiKey(store, created.id)).toBe(true);
-    expect(revokeApiKey(store, created.id)).toBe(false);
+    expect(await revokeApiKey(store, 'nosuchkey234')).toBe(false);
+    expect(await revokeApiKey(store, "x' OR 1=1 --")).toBe(false);
+    expect(await revokeApiKey(store, created.id)).toBe(true);
+    expect(await revokeApiKey(store, created.id)).toBe(false);
   });
 });
 
@@ -156,8 +164,8 @@ describe('parseBearerToken', () => {
     expect(parseBearerToken(header)).toBe(token);
   });
 
-  it.each([undefined, '', '   '])('answers missing_api_key for %j', (header) => {
-    expectRefusal(() => parseBearerToken(header), 'missing_api_key', token);
+  it.each([undefined, '', '   '])('answers missing_api_key for %j', async (header) => {
+    await expectRefusal(() => parseBearerToken(header), 'missing_api_key', token);
   });
 
   it.each([
@@ -166,7 +174,7 @@ describe('parseBearerToken', () => {
     `Bearer`,
     `Bearer ${token} extra`,
     `Bearer ${'A'.repeat(2000)}`,
-  ])('answers invalid_api_key for malformed header %#', (header) => {
-    expectRefusal(() => parseBearerToken(header), 'invalid_api_key', token);
+  ])('answers invalid_api_key for malformed header %#', async (header) => {
+    await expectRefusal(() => parseBearerToken(header), 'invalid_api_key', token);
   });
 });

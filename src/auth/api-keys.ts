@@ -39,7 +39,10 @@ export interface CreatedApiKey {
 }
 
 /** Creates a key, stores only the hash of its token, and hands the token back once. */
-export function createApiKey(store: MoatStore, options: CreateApiKeyOptions): CreatedApiKey {
+export async function createApiKey(
+  store: MoatStore,
+  options: CreateApiKeyOptions,
+): Promise<CreatedApiKey> {
   const name = checkKeyName(options.name);
   const scopes = checkScopes(options.scopes);
 
@@ -54,7 +57,7 @@ export function createApiKey(store: MoatStore, options: CreateApiKeyOptions): Cr
     revokedAt: null,
   };
 
-  store.apiKeys.insert(record);
+  await store.apiKeys.insert(record);
   return { id, token, record };
 }
 
@@ -62,12 +65,12 @@ export function createApiKey(store: MoatStore, options: CreateApiKeyOptions): Cr
  * Returns the key a token belongs to. Every failure (malformed, unknown, wrong secret,
  * revoked) throws the same `invalid_api_key` error, which never carries the token.
  */
-export function authenticateToken(store: MoatStore, token: string): ApiKeyRecord {
+export async function authenticateToken(store: MoatStore, token: string): Promise<ApiKeyRecord> {
   const match = token.length === TOKEN_LENGTH ? TOKEN_PATTERN.exec(token) : null;
   const id = match?.[1];
   if (id === undefined) throw new MoatError('invalid_api_key');
 
-  const record = store.apiKeys.findById(id);
+  const record = await store.apiKeys.findById(id);
   const storedHash = Buffer.from(record?.tokenHash ?? '', 'hex');
   const expectedHash = storedHash.length === 32 ? storedHash : PLACEHOLDER_HASH;
   const isMatch = timingSafeEqual(Buffer.from(hashToken(token), 'hex'), expectedHash);
@@ -79,7 +82,7 @@ export function authenticateToken(store: MoatStore, token: string): ApiKeyRecord
 }
 
 /** Revokes a key; false when there is no such key or it was revoked already. */
-export function revokeApiKey(store: MoatStore, id: string): boolean {
+export async function revokeApiKey(store: MoatStore, id: string): Promise<boolean> {
   if (!ID_PATTERN.test(id)) return false;
   return store.apiKeys.revoke(id, new Date());
 }

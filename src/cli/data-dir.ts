@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
-import { SQLITE_FILE_NAME } from '../store/index.js';
+import { SQLITE_FILE_NAME, storeLocation, type StoreLocation } from '../store/index.js';
 
 export interface DataDirSources {
   /** `--data DIR` */
@@ -29,6 +29,36 @@ export function resolveDataDir(sources: DataDirSources): string {
 
 export function keyStorePath(dataDir: string): string {
   return join(dataDir, SQLITE_FILE_NAME);
+}
+
+/**
+ * The store a command works on, in the same order as the data folder: `--data` means the
+ * SQLite file there; then MOAT_STORE_URL, then MOAT_DATA_DIR, then the config's `store.url`
+ * or `dataDir`.
+ */
+export function resolveStoreLocation(sources: DataDirSources): StoreLocation {
+  if (sources.dataFlag !== undefined && sources.dataFlag !== '') {
+    return { backend: 'sqlite', filePath: keyStorePath(sources.dataFlag) };
+  }
+
+  const url = sources.env.MOAT_STORE_URL;
+  if (url !== undefined && url !== '') {
+    return storeLocation({ dataDir: '', store: { url: checkStoreUrl(url) } });
+  }
+  const fromEnv = sources.env.MOAT_DATA_DIR;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    return { backend: 'sqlite', filePath: keyStorePath(fromEnv) };
+  }
+
+  const configPath = sources.configFlag;
+  return storeLocation(
+    loadConfig(configPath === undefined ? { env: sources.env } : { configPath, env: sources.env }),
+  );
+}
+
+function checkStoreUrl(url: string): string {
+  if (/^postgres(ql)?:\/\/\S+$/.test(url)) return url;
+  throw new Error('MOAT_STORE_URL must be a postgres:// or postgresql:// URL');
 }
 
 /** Help lines for the options that choose the data folder, shared by the commands using them. */

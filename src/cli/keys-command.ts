@@ -8,7 +8,7 @@ import {
   type CreatedApiKey,
 } from '../auth/index.js';
 import { MoatError } from '../errors/index.js';
-import { openSqliteStore, type ApiKeyRecord, type MoatStore } from '../store/index.js';
+import { openStore, type ApiKeyRecord, type MoatStore } from '../store/index.js';
 import {
   EXIT_CODES,
   parseOrUsageError,
@@ -17,7 +17,7 @@ import {
   type CliContext,
   type ExitCode,
 } from './cli-support.js';
-import { DATA_DIR_OPTIONS_HELP, keyStorePath, resolveDataDir } from './data-dir.js';
+import { DATA_DIR_OPTIONS_HELP, resolveStoreLocation } from './data-dir.js';
 
 const STORE_OPTIONS = {
   data: { type: 'string' },
@@ -76,7 +76,7 @@ const CREATE_OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-function runCreate(args: string[], context: CliContext): ExitCode {
+async function runCreate(args: string[], context: CliContext): Promise<ExitCode> {
   const { values } = parseOrUsageError(() =>
     parseArgs({ args, options: CREATE_OPTIONS, strict: true }),
   );
@@ -88,7 +88,7 @@ function runCreate(args: string[], context: CliContext): ExitCode {
     scopes: values.scopes.split(',').map((scope) => scope.trim()),
   };
 
-  const created = withStore({ values, context, mustExist: false }, (store) =>
+  const created = await withStore({ values, context, mustExist: false }, (store) =>
     createOrUsageError(store, options),
   );
 
@@ -101,9 +101,12 @@ function runCreate(args: string[], context: CliContext): ExitCode {
 }
 
 /** A name or scope the key cannot have is a mistake on the command line, so exit 2. */
-function createOrUsageError(store: MoatStore, options: CreateApiKeyOptions): CreatedApiKey {
+async function createOrUsageError(
+  store: MoatStore,
+  options: CreateApiKeyOptions,
+): Promise<CreatedApiKey> {
   try {
-    return createApiKey(store, options);
+    return await createApiKey(store, options);
   } catch (error) {
     if (error instanceof MoatError && error.code === 'invalid_request') {
       throw new UsageError(error.message);
@@ -123,13 +126,15 @@ function formatCreated(created: CreatedApiKey): string {
   ].join('\n');
 }
 
-function runList(args: string[], context: CliContext): ExitCode {
+async function runList(args: string[], context: CliContext): Promise<ExitCode> {
   const { values } = parseOrUsageError(() =>
     parseArgs({ args, options: { ...STORE_OPTIONS, json: { type: 'boolean' } }, strict: true }),
   );
   if (values.help === true) return printHelp(listCommand, context);
 
-  const records = withStore({ values, context, mustExist: true }, (store) => store.apiKeys.list());
+  const records = await withStore({ values, context, mustExist: true }, (store) =>
+    store.apiKeys.list(),
+  );
 
   if (values.json === true) {
     context.output.print(JSON.stringify(records.map(toPublicKey)));
@@ -143,7 +148,7 @@ function runList(args: string[], context: CliContext): ExitCode {
   return EXIT_CODES.ok;
 }
 
-function runRevoke(args: string[], context: CliContext): ExitCode {
+async function runRevoke(args: string[], context: CliContext): Promise<ExitCode> {
   const { values, positionals } = parseOrUsageError(() =>
     parseArgs({ args, options: STORE_OPTIONS, strict: true, allowPositionals: true }),
   );
@@ -152,11 +157,11 @@ function runRevoke(args: string[], context: CliContext): ExitCode {
   if (id === undefined || positionals.length > 1) throw new UsageError('give exactly one key id');
   if (!isApiKeyId(id)) throw new UsageError('a key id is 12 characters of a-z and 2-7');
 
-  const outcome = withStore({ values, context, mustExist: true }, (store) => {
-    const record = store.apiKeys.findById(id);
+  const outcome = await withStore({ values, context, mustExist: true }, async (store) => {
+    const record = await store.apiKeys.findById(id);
     if (record === undefined) return 'unknown';
     if (record.revokedAt !== null) return 'already revoked';
-    store.apiKeys.revoke(id, new Date());
+    await store.apiKeys.revoke(id, new Date());
     return 'revoked';
   });
 
@@ -180,22 +185,26 @@ interface StoreAccess {
 }
 
 /** Opens the key store, runs `action`, and closes the store whatever happens. */
-function withStore<T>(access: StoreAccess, action: (store: MoatStore) => T): T {
-  const dataDir = resolveDataDir({
+async function withStore<T>(
+  access: StoreAccess,
+  action: (store: MoatStore) => Promise<T>,
+): Promise<T> {
+  const location = resolveStoreLocation({
     dataFlag: access.values.data,
     configFlag: access.values.config,
     env: access.context.env,
   });
-  const filePath = keyStorePath(dataDir);
-  if (access.mustExist && !existsSync(filePath)) {
-    throw new Error(`there is no key store at ${filePath}; check --data, or create a key first`);
+  if (location.backend === 'sqlite' && access.mustExist && !existsSync(location.filePath)) {
+    throw new Error(
+      `there is no key store at ${location.filePath}; check --data, or create a key first`,
+    );
   }
 
-  const store = openSqliteStore(filePath);
+  const store = await openStore(location);
   try {
-    return action(store);
+    return await action(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -95,6 +95,17 @@ const upstreamModelSchema = z.strictObject({
   maxResponseBytes: wholeNumber(1024, 1024 * 1024 * 1024).default(16 * 1024 * 1024),
 });
 
+const storeSchema = z.strictObject({
+  /**
+   * A PostgreSQL database, `postgres://user@host:5432/name`. Unset means the embedded SQLite
+   * file `moat.db` in the data folder.
+   */
+  url: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'use a postgres:// or postgresql:// URL')
+    .optional(),
+});
+
 export const modelConfigSchema = z.discriminatedUnion('backend', [
   embeddedModelSchema,
   upstreamModelSchema,
@@ -104,6 +115,7 @@ export const configSchema = z.strictObject({
   /** Where Moat keeps its key store and the demo model. @default "./.moat" */
   dataDir: z.string().min(1).default('.moat'),
   server: serverSchema.default(serverSchema.parse({})),
+  store: storeSchema.default(storeSchema.parse({})),
   log: logSchema.default(logSchema.parse({})),
   engine: engineSchema.default(engineSchema.parse({})),
   /** The catalog. Empty means: serve the generated demo model. @default [] */

@@ -4,6 +4,7 @@
  */
 export const ENV_OVERRIDES = {
   MOAT_DATA_DIR: { key: 'dataDir', parse: asText },
+  MOAT_STORE_URL: { key: 'store.url', parse: asText },
   MOAT_HOST: { key: 'server.host', parse: asText },
   MOAT_PORT: { key: 'server.port', parse: asInteger },
   MOAT_LOG_LEVEL: { key: 'log.level', parse: asText },

@@ -170,6 +170,21 @@ describe('loadConfig', () => {
     expect(errorOf(() => loadConfig({ configPath: writeConfig(''), env }))).not.toContain(secret);
   });
 
+  it('names store.url when it is not a PostgreSQL URL, without repeating it', () => {
+    const secret = 'mysql://admin:canary-db-password@db.internal/moat';
+    const fromFile = errorOf(() =>
+      loadConfig({ configPath: writeConfig(`store:\n  url: "${secret}"\n`), env: {} }),
+    );
+    const fromEnv = errorOf(() => loadConfig({ env: { MOAT_STORE_URL: secret } }));
+
+    expect(fromFile).toContain('store.url');
+    expect(fromFile).toContain('postgres://');
+    expect(fromEnv).toContain('MOAT_STORE_URL');
+    expect(fromFile + fromEnv).not.toContain('canary-db-password');
+    const accepted = loadConfig({ env: { MOAT_STORE_URL: 'postgres://moat@127.0.0.1/moat' } });
+    expect(accepted.store.url).toBe('postgres://moat@127.0.0.1/moat');
+  });
+
   it('names the model entry whose upstream URL is not a URL', () => {
     const path = writeConfig('models:\n  - name: a\n    backend: upstream\n    baseUrl: nope\n');
     expect(errorOf(() => loadConfig({ configPath: path, env: {} }))).toContain('models[0].baseUrl');

@@ -11,7 +11,7 @@ import type { MoatStore } from '../store/index.js';
 export function requireScope(store: MoatStore, scope: Scope): onRequestAsyncHookHandler {
   return async function checkScope(request: FastifyRequest): Promise<void> {
     const token = parseBearerToken(request.headers.authorization);
-    const key = authenticateToken(store, token);
+    const key = await authenticateToken(store, token);
     request.moat.keyId = key.id;
 
     if (!key.scopes.includes(scope)) {
@@ -19,6 +19,5 @@ export function requireScope(store: MoatStore, scope: Scope): onRequestAsyncHook
         detail: `The API key does not have the "${scope}" scope this route needs.`,
       });
     }
-    return Promise.resolve();
   };
 }

@@ -1,2 +1,7 @@
-export type { ApiKeyRecord, ApiKeyStore, MoatStore } from './moat-store.js';
-export { openSqliteStore, SQLITE_FILE_NAME } from './sqlite/sqlite-store.js';
+export type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
+export { STORE_BACKENDS, type MoatStore, type StoreBackend } from './moat-store.js';
+export type { PartSchema, SchemaStep } from './store-schema.js';
+export { openStore, storeLocation, SQLITE_FILE_NAME, type StoreLocation } from './open-store.js';
+export { openSqliteStore } from './sqlite/sqlite-store.js';
+export { openPostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.js';
+export { API_KEY_CACHE_TTL_MS } from './postgres/api-key-store.js';

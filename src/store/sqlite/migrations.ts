@@ -1,99 +1,98 @@
 import type Database from 'better-sqlite3';
-
-/**
- * One step of the schema. Versions are dense and only ever appended; a shipped step never
- * changes.
- */
-export interface Migration {
-  version: number;
-  description: string;
-  sql: string;
-}
-
-/**
- * The schema, in order. Times are ISO-8601 UTC text so that an operator reading the file
- * with the sqlite3 shell sees dates, and so that they sort as text.
- */
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    description: 'api keys, stored as hashes',
-    sql: `
-      CREATE TABLE api_keys (
-        id TEXT PRIMARY KEY NOT NULL,
-        name TEXT NOT NULL,
-        scopes TEXT NOT NULL,
-        token_hash TEXT NOT NULL CHECK (length(token_hash) = 64),
-        created_at TEXT NOT NULL,
-        revoked_at TEXT
-      ) STRICT;
-      CREATE INDEX api_keys_by_created_at ON api_keys (created_at);
-    `,
-  },
-];
-
-/** The newest schema version this build of Moat knows. */
-export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce(
-  (max, step) => Math.max(max, step.version),
-  0,
-);
+import {
+  findNewerSchema,
+  MIGRATIONS_TABLE,
+  newerStoreError,
+  type PartSchema,
+} from '../store-schema.js';
 
 const CREATE_MIGRATIONS_TABLE = `
-  CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY NOT NULL,
+  CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
+    part TEXT NOT NULL,
+    version INTEGER NOT NULL,
     description TEXT NOT NULL,
-    applied_at TEXT NOT NULL
+    applied_at TEXT NOT NULL,
+    PRIMARY KEY (part, version)
   ) STRICT
 `;
 
 /**
- * The schema version recorded in the file, 0 for a new file. Reads only, so that a file
- * from a newer Moat is left exactly as it was found.
+ * The first release kept one schema version for the whole file in `schema_migrations`, and
+ * its version 1 is today's `api-keys` version 1. Such a file is adopted once.
  */
-export function readSchemaVersion(db: Database.Database): number {
-  const table = db
-    .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'")
-    .get();
-  if (table === undefined) return 0;
+const LEGACY_TABLE = 'schema_migrations';
 
-  const row = db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as {
-    version: number | null;
-  };
-  return row.version ?? 0;
-}
-
-/** Refuses a file whose schema is newer than this build: writing to it could corrupt it. */
-export function assertSchemaNotNewer(db: Database.Database, filePath: string): void {
-  const fileVersion = readSchemaVersion(db);
-  if (fileVersion <= LATEST_SCHEMA_VERSION) return;
-
-  throw new Error(
-    `the database ${filePath} has schema version ${fileVersion}, but this Moat knows only ` +
-      `versions up to ${LATEST_SCHEMA_VERSION}; it was written by a newer Moat. ` +
-      'Upgrade Moat, or point it at another data folder. The file was not changed.',
-  );
+function hasTable(db: Database.Database, name: string): boolean {
+  const row = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name);
+  return row !== undefined;
 }
 
 /**
- * Brings the file up to the latest schema. Runs in one immediate transaction so that two
+ * The newest version of each part recorded in the file; empty for a new file. Reads only, so
+ * that a file from a newer Moat is left exactly as it was found.
+ */
+export function readSchemaVersions(db: Database.Database): Map<string, number> {
+  const versions = new Map<string, number>();
+  if (hasTable(db, LEGACY_TABLE)) {
+    const legacy = db.prepare(`SELECT max(version) FROM ${LEGACY_TABLE}`).pluck().get();
+    versions.set(Number(legacy) > 1 ? 'whole-file' : 'api-keys', Number(legacy ?? 0));
+  }
+  if (!hasTable(db, MIGRATIONS_TABLE)) return versions;
+
+  const rows = db
+    .prepare(`SELECT part, max(version) AS version FROM ${MIGRATIONS_TABLE} GROUP BY part`)
+    .all() as { part: string; version: number }[];
+  for (const row of rows) versions.set(row.part, row.version);
+  return versions;
+}
+
+/** Refuses a file whose schema is newer than this build knows. */
+export function assertSchemaNotNewer(
+  db: Database.Database,
+  filePath: string,
+  schemas: readonly PartSchema[],
+): void {
+  const reason = findNewerSchema(readSchemaVersions(db), schemas);
+  if (reason !== undefined) throw newerStoreError(filePath, reason);
+}
+
+/**
+ * Brings every part up to its latest schema. Runs in one immediate transaction so that two
  * processes opening the same new file cannot both apply a step, and a failed step leaves
  * nothing half done.
  */
-export function runMigrations(db: Database.Database, filePath: string): void {
+export function runMigrations(
+  db: Database.Database,
+  filePath: string,
+  schemas: readonly PartSchema[],
+): void {
   const migrate = db.transaction(() => {
-    assertSchemaNotNewer(db, filePath);
+    assertSchemaNotNewer(db, filePath, schemas);
     db.exec(CREATE_MIGRATIONS_TABLE);
+    adoptLegacyTable(db);
 
-    const current = readSchemaVersion(db);
+    const applied = readSchemaVersions(db);
     const record = db.prepare(
-      'INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)',
+      `INSERT INTO ${MIGRATIONS_TABLE} (part, version, description, applied_at)
+       VALUES (?, ?, ?, ?)`,
     );
-    for (const step of MIGRATIONS) {
-      if (step.version <= current) continue;
-      db.exec(step.sql);
-      record.run(step.version, step.description, new Date().toISOString());
+    for (const schema of schemas) {
+      for (const step of schema.steps) {
+        if (step.version <= (applied.get(schema.part) ?? 0)) continue;
+        db.exec(step.sql);
+        record.run(schema.part, step.version, step.description, new Date().toISOString());
+      }
     }
   });
 
   migrate.immediate();
+}
+
+function adoptLegacyTable(db: Database.Database): void {
+  if (!hasTable(db, LEGACY_TABLE)) return;
+  db.prepare(
+    `INSERT OR IGNORE INTO ${MIGRATIONS_TABLE} (part, version, description, applied_at)
+     SELECT 'api-keys', version, description, applied_at FROM ${LEGACY_TABLE} WHERE version = 1`,
+  ).run();
+  db.exec(`DROP TABLE ${LEGACY_TABLE}`);
 }
