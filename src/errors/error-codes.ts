@@ -46,6 +46,12 @@ export const ERROR_CODES = {
     isRetryable: false,
     message: 'The API key does not have the scope this route needs.',
   },
+  invalid_public_key: {
+    status: 400,
+    type: 'invalid_request_error',
+    isRetryable: false,
+    message: 'The public key is not an Ed25519 public key in PEM form.',
+  },
   not_found: {
     status: 404,
     type: 'invalid_request_error',
@@ -87,6 +93,12 @@ export const ERROR_CODES = {
     type: 'api_error',
     isRetryable: true,
     message: 'Moat hit an internal error. The request id identifies it in the server log.',
+  },
+  decryption_failed: {
+    status: 500,
+    type: 'api_error',
+    isRetryable: false,
+    message: 'Stored data could not be decrypted: it was altered, moved, or its key is gone.',
   },
   engine_error: {
     status: 500,

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { SecretKey, readKeyBytes } from './secret-key.js';
+import { rewrapKey, unwrapKey, wrapKey } from './key-wrap.js';
+import { open, readSealedHeader, seal } from './seal.js';
+import type { SealContext } from './seal-context.js';
+
+const ownerContext: SealContext = { purpose: 'owner-key', ownerId: 'owner-a' };
+const itemContext: SealContext = { purpose: 'item-key', ownerId: 'owner-a', itemId: 'item-1' };
+
+describe('key wrapping', () => {
+  it('wraps owner keys under the master key and item keys under owner keys', () => {
+    const master = SecretKey.generate();
+    const ownerKey = SecretKey.generate();
+    const itemKey = SecretKey.generate();
+    const wrappedOwner = wrapKey({ wrappingKey: master, key: ownerKey, context: ownerContext });
+    const wrappedItem = wrapKey({ wrappingKey: ownerKey, key: itemKey, context: itemContext });
+    expect(wrappedOwner.includes(readKeyBytes(ownerKey))).toBe(false);
+
+    const openedOwner = unwrapKey({
+      wrappingKey: master,
+      wrapped: wrappedOwner,
+      context: ownerContext,
+    });
+    const openedItem = unwrapKey({
+      wrappingKey: openedOwner,
+      wrapped: wrappedItem,
+      context: itemContext,
+    });
+    expect(openedOwner.id).toBe(ownerKey.id);
+    expect(openedItem.id).toBe(itemKey.id);
+  });
+
+  it('refuses a wrapped item key opened as an owner key or for another item', () => {
+    const ownerKey = SecretKey.generate();
+    const wrapped = wrapKey({
+      wrappingKey: ownerKey,
+      key: SecretKey.generate(),
+      context: itemContext,
+    });
+    const wrongContexts: SealContext[] = [
+      { purpose: 'owner-key', ownerId: 'owner-a', itemId: 'item-1' },
+      { ...itemContext, itemId: 'item-2' },
+    ];
+    for (const context of wrongContexts) {
+      expect(() => unwrapKey({ wrappingKey: ownerKey, wrapped, context })).toThrow(
+        expect.objectContaining({ code: 'decryption_failed' }),
+      );
+    }
+  });
+
+  it('re-wraps under a new master key without changing the wrapped key', () => {
+    const oldMaster = SecretKey.generate();
+    const newMaster = SecretKey.generate();
+    const ownerKey = SecretKey.generate();
+    const content = seal(ownerKey, Buffer.from('hello'), itemContext);
+    const wrapped = wrapKey({ wrappingKey: oldMaster, key: ownerKey, context: ownerContext });
+
+    const options = {
+      wrapped,
+      context: ownerContext,
+      oldWrappingKey: oldMaster,
+      newWrappingKey: newMaster,
+    };
+    const rewrapped = rewrapKey(options);
+    expect(readSealedHeader(rewrapped).keyId).toBe(newMaster.id);
+    const opened = unwrapKey({ wrappingKey: newMaster, wrapped: rewrapped, context: ownerContext });
+    expect(open(opened, content, itemContext).toString()).toBe('hello');
+    expect(() =>
+      unwrapKey({ wrappingKey: oldMaster, wrapped: rewrapped, context: ownerContext }),
+    ).toThrow(/another key/);
+
+    const again = rewrapKey({ ...options, wrapped: rewrapped });
+    expect(again.equals(rewrapped)).toBe(true);
+  });
+
+  it('refuses to re-wrap a blob that neither master key opens', () => {
+    const stranger = SecretKey.generate();
+    const wrapped = wrapKey({
+      wrappingKey: stranger,
+      key: SecretKey.generate(),
+      context: ownerContext,
+    });
+    expect(() =>
+      rewrapKey({
+        wrapped,
+        context: ownerContext,
+        oldWrappingKey: SecretKey.generate(),
+        newWrappingKey: SecretKey.generate(),
+      }),
+    ).toThrow(expect.objectContaining({ code: 'decryption_failed' }));
+  });
+});
