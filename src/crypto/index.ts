@@ -31,6 +31,10 @@ export {
 export {
   signPayload,
   verifySignedPayload,
+  createSignature,
+  checkSignature,
+  type SignOptions,
+  type CheckSignatureOptions,
   SIGNATURE_PURPOSES,
   SIGNATURE_PROBLEMS,
   type SignaturePurpose,

@@ -8,7 +8,12 @@ import {
   unwrapSigningKey,
   wrapSigningKey,
 } from './signing-key.js';
-import { signPayload, verifySignedPayload } from './signed-payload.js';
+import {
+  checkSignature,
+  createSignature,
+  signPayload,
+  verifySignedPayload,
+} from './signed-payload.js';
 
 const pair = generateSigningKeyPair();
 const receipt = { subject: 'owner-a', itemCount: 3, destroyedKeyIds: ['0011223344556677'] };
@@ -78,6 +83,43 @@ describe('signed payloads', () => {
     expect(() =>
       signPayload({ signingKey: pair, purpose: 'deletion-receipt', payload: { at: new Date() } }),
     ).toThrow(/at is not a plain object/);
+  });
+});
+
+describe('bare signatures', () => {
+  const checkpoint = { seq: 41, hash: 'ab'.repeat(32), time: '2026-12-03T18:00:00.000Z' };
+
+  it('match the signature inside a signed payload and check with the public key alone', () => {
+    const options = { signingKey: pair, purpose: 'audit-checkpoint', payload: checkpoint } as const;
+    const signature = createSignature(options);
+    expect(signature).toBe(signPayload(options).signature);
+    const publicKey = pair.publicKey;
+    expect(
+      checkSignature({ publicKey, purpose: 'audit-checkpoint', payload: checkpoint, signature }),
+    ).toBe(true);
+  });
+
+  it('fail for another purpose, payload, key or a malformed signature', () => {
+    const signature = createSignature({
+      signingKey: pair,
+      purpose: 'audit-checkpoint',
+      payload: checkpoint,
+    });
+    const base = {
+      publicKey: pair.publicKey,
+      purpose: 'audit-checkpoint',
+      payload: checkpoint,
+      signature,
+    } as const;
+    const failing = [
+      { ...base, purpose: 'deletion-receipt' as const },
+      { ...base, payload: { ...checkpoint, seq: 40 } },
+      { ...base, publicKey: generateSigningKeyPair().publicKey },
+      { ...base, signature: signature.slice(1) },
+      { ...base, signature: `${signature.slice(0, 85)}*` },
+      { ...base, payload: { at: undefined } },
+    ];
+    for (const options of failing) expect(checkSignature(options)).toBe(false);
   });
 });
 

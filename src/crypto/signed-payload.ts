@@ -27,19 +27,57 @@ export interface SignedPayload<Payload = unknown> {
 
 const SIGNED_LABEL = 'moat/signature/v1';
 
+/** An Ed25519 signature is 64 bytes: 86 base64url characters without padding. */
+const SIGNATURE_PATTERN = /^[A-Za-z0-9_-]{86}$/;
+
 /**
  * Signs `payload` for one purpose. Signed bytes: the label, purpose and key id, each ended
  * by a newline, then the payload's canonical JSON, which refuses anything not plain JSON.
  */
-export function signPayload<Payload>(options: {
+export function signPayload<Payload>(options: SignOptions<Payload>): SignedPayload<Payload> {
+  const { signingKey, purpose, payload } = options;
+  const signature = createSignature(options);
+  return { version: 1, purpose, keyId: signingKey.keyId, payload, signature };
+}
+
+/** What signing needs: the key pair, the purpose, and a plain JSON payload. */
+export interface SignOptions<Payload = unknown> {
   signingKey: SigningKeyPair;
   purpose: SignaturePurpose;
   payload: Payload;
-}): SignedPayload<Payload> {
+}
+
+/**
+ * The bare signature (base64url) over the same bytes as `signPayload`, for callers that
+ * keep the payload, key id and signature in their own record layout.
+ */
+export function createSignature(options: SignOptions): string {
   const { signingKey, purpose, payload } = options;
   const bytes = signedBytes(purpose, signingKey.keyId, payload);
-  const signature = sign(null, bytes, signingKey.privateKey).toString('base64url');
-  return { version: 1, purpose, keyId: signingKey.keyId, payload, signature };
+  return sign(null, bytes, signingKey.privateKey).toString('base64url');
+}
+
+/** What checking a bare signature needs; the key id is taken from the public key. */
+export interface CheckSignatureOptions {
+  publicKey: KeyObject;
+  purpose: SignaturePurpose;
+  payload: unknown;
+  /** base64url, as `createSignature` wrote it. */
+  signature: string;
+}
+
+/** Whether a bare signature from `createSignature` holds; false for anything malformed. */
+export function checkSignature(options: CheckSignatureOptions): boolean {
+  const { publicKey, purpose, payload, signature } = options;
+  if (!SIGNATURE_PATTERN.test(signature)) return false;
+
+  let bytes: Buffer;
+  try {
+    bytes = signedBytes(purpose, publicKeyId(publicKey), payload);
+  } catch {
+    return false;
+  }
+  return verify(null, bytes, publicKey, Buffer.from(signature, 'base64url'));
 }
 
 /** Why a signed payload did not verify; each names one thing to look at. */
@@ -68,14 +106,17 @@ export function verifySignedPayload(options: {
   if (signed.purpose !== purpose) return { isValid: false, problem: 'wrongPurpose' };
   if (signed.keyId !== publicKeyId(publicKey)) return { isValid: false, problem: 'wrongKey' };
 
-  let bytes: Buffer;
   try {
-    bytes = signedBytes(purpose, signed.keyId, signed.payload);
+    canonicalJson(signed.payload);
   } catch {
     return { isValid: false, problem: 'malformed' };
   }
-  const signature = Buffer.from(signed.signature, 'base64url');
-  const isValid = verify(null, bytes, publicKey, signature);
+  const isValid = checkSignature({
+    publicKey,
+    purpose,
+    payload: signed.payload,
+    signature: signed.signature,
+  });
   return isValid ? { isValid } : { isValid, problem: 'badSignature' };
 }
 
@@ -93,6 +134,6 @@ function isSignedPayloadShape(value: unknown): value is SignedPayload {
     typeof record['keyId'] === 'string' &&
     'payload' in record &&
     typeof record['signature'] === 'string' &&
-    /^[A-Za-z0-9_-]{86}$/.test(record['signature'])
+    SIGNATURE_PATTERN.test(record['signature'])
   );
 }
