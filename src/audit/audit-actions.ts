@@ -5,7 +5,7 @@
  */
 export const AUDIT_ACTIONS = {
   'audit.started': 'Moat started and recorded the effective configuration hash',
-  'audit.stopped': 'Moat stopped after writing its closing checkpoint',
+  'audit.stopped': 'Moat is stopping; its closing checkpoint follows',
   'config.changed': 'The effective configuration differs from the last start; names changed keys',
   'key.created': 'An API key was created',
   'key.revoked': 'An API key was revoked',

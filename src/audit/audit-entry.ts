@@ -44,6 +44,9 @@ export interface AuditEntry {
   hash: string;
 }
 
+/** Moat itself, as the actor of what it does on its own (starting, expiring, sweeping). */
+export const SYSTEM_ACTOR: AuditActor = { kind: 'system', id: 'moat', role: 'system' };
+
 /** What the first entry points back to. */
 export const GENESIS_HASH = '0'.repeat(64);
 

@@ -9,6 +9,7 @@ export {
   type ActorKind,
 } from './audit-actions.js';
 export {
+  SYSTEM_ACTOR,
   GENESIS_HASH,
   encodeAuditEntry,
   hashAuditEntry,
@@ -38,3 +39,24 @@ export {
   type ChainReport,
   type VerifyChainOptions,
 } from './verify-audit-chain.js';
+export { AuditLog, type Auditor, type AuditLogOptions } from './audit-log.js';
+export type { AuditLogStore, AuditRange, ConfigState } from './audit-log-store.js';
+export {
+  fingerprintConfig,
+  changedSettings,
+  type ConfigFingerprint,
+} from './config-fingerprint.js';
+export {
+  formatAuditExport,
+  parseAuditExport,
+  type AuditExport,
+  type AuditExportHeader,
+} from './audit-export.js';
+export {
+  matchesAuditFilter,
+  readAuditEntries,
+  findAuditEntries,
+  formatAuditEntry,
+  type AuditFilter,
+} from './audit-query.js';
+export { verifyStoredLog, exportStoredLog } from './stored-log.js';

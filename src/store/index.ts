@@ -1,4 +1,5 @@
 export type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
+export type { AuditStore, AuditRange, ConfigState } from './audit-store.js';
 export { STORE_BACKENDS, type MoatStore, type StoreBackend } from './moat-store.js';
 export type { PartSchema, SchemaStep } from './store-schema.js';
 export { openStore, storeLocation, SQLITE_FILE_NAME, type StoreLocation } from './open-store.js';

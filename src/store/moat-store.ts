@@ -1,4 +1,5 @@
 import type { ApiKeyStore } from './api-key-store.js';
+import type { AuditStore } from './audit-store.js';
 
 /** The two backends; both hold the same tables and pass the same behavioural suite. */
 export const STORE_BACKENDS = ['sqlite', 'postgres'] as const;
@@ -14,6 +15,8 @@ export type StoreBackend = (typeof STORE_BACKENDS)[number];
 export interface MoatStore {
   readonly backend: StoreBackend;
   readonly apiKeys: ApiKeyStore;
+  /** The hash-chained audit log and its checkpoints; append-only. */
+  readonly audit: AuditStore;
   /** Flushes and closes the store; idempotent. */
   close(): Promise<void>;
 }

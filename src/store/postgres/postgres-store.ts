@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { MoatStore } from '../moat-store.js';
 import { createApiKeyStore } from './api-key-store.js';
+import { createAuditStore } from './audit-store.js';
 import { POSTGRES_STORE_NAME, runMigrations } from './migrations.js';
 import { POSTGRES_SCHEMAS } from './schemas.js';
 
@@ -75,6 +76,7 @@ function createStore(pool: pg.Pool): MoatStore {
   return {
     backend: 'postgres',
     apiKeys: createApiKeyStore(pool),
+    audit: createAuditStore(pool),
     close: async () => {
       closing ??= pool.end();
       return closing;

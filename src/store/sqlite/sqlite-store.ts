@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { MoatStore } from '../moat-store.js';
 import { createApiKeyStore } from './api-key-store.js';
+import { createAuditStore } from './audit-store.js';
 import { assertSchemaNotNewer, runMigrations } from './migrations.js';
 import { SQLITE_SCHEMAS } from './schemas.js';
 
@@ -86,6 +87,7 @@ function createStore(db: Database.Database, isInMemory: boolean): MoatStore {
   return {
     backend: 'sqlite',
     apiKeys: createApiKeyStore(db),
+    audit: createAuditStore(db),
     close: async () => {
       if (isClosed) return;
       isClosed = true;

@@ -1,0 +1,101 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStore, type MoatStore } from '../store/index.js';
+import { checkpointPayload, type CheckpointSigner } from './audit-checkpoint.js';
+import { AuditLog } from './audit-log.js';
+
+const { privateKey } = generateKeyPairSync('ed25519');
+const signer: CheckpointSigner = {
+  keyId: 'unit',
+  sign: (payload) =>
+    sign(null, Buffer.from(JSON.stringify(checkpointPayload(payload))), privateKey).toString(
+      'base64',
+    ),
+};
+
+const baseConfig = {
+  dataDir: '/srv/moat',
+  server: { host: '127.0.0.1', port: 8787 },
+  models: [{ name: 'demo', file: '/m/demo.gguf' }],
+};
+
+let store: MoatStore;
+beforeEach(() => {
+  store = openSqliteStore(':memory:');
+});
+afterEach(async () => {
+  await store.close();
+});
+
+async function actions(): Promise<string[]> {
+  return (await store.audit.read({})).map((entry) => entry.action);
+}
+
+describe('AuditLog.recordStart', () => {
+  it('records the configuration hash at every start and names changed settings, not values', async () => {
+    await new AuditLog({ store: store.audit }).recordStart(baseConfig);
+    await new AuditLog({ store: store.audit }).recordStart(baseConfig);
+    const changed = {
+      ...baseConfig,
+      server: { host: '127.0.0.1', port: 9999 },
+      models: [
+        { name: 'demo', file: '/m/secret-path-canary.gguf' },
+        { name: 'extra', file: '/x' },
+      ],
+    };
+    await new AuditLog({ store: store.audit }).recordStart(changed);
+
+    expect(await actions()).toEqual([
+      'audit.started',
+      'audit.started',
+      'config.changed',
+      'audit.started',
+    ]);
+    const entries = await store.audit.read({});
+    expect(entries[0]?.targets[0]).toMatch(/^config-hash:[0-9a-f]{16}$/);
+    expect(entries[1]?.targets).toEqual(entries[0]?.targets);
+    expect(entries[2]?.targets).toEqual([
+      'setting:models.demo.file',
+      'setting:models.extra.file',
+      'setting:models.extra.name',
+      'setting:server.port',
+    ]);
+    expect(entries[3]?.targets).not.toEqual(entries[0]?.targets);
+    expect(JSON.stringify(entries)).not.toMatch(/9999|canary/);
+  });
+});
+
+describe('AuditLog checkpoints', () => {
+  it('signs every so many entries and on close, after recording the stop', async () => {
+    const log = new AuditLog({ store: store.audit, signer, checkpointEveryEntries: 3 });
+    for (let n = 0; n < 7; n += 1) {
+      await log.record({
+        actor: { kind: 'system', id: 'moat', role: 'system' },
+        action: 'memory.swept',
+        outcome: 'ok',
+      });
+    }
+    await log.close();
+    await log.close();
+
+    const checkpoints = await store.audit.checkpoints();
+    expect(checkpoints.map((checkpoint) => [checkpoint.seq, checkpoint.reason])).toEqual([
+      [3, 'interval'],
+      [6, 'interval'],
+      [8, 'shutdown'],
+    ]);
+    expect((await actions()).at(-1)).toBe('audit.stopped');
+  });
+
+  it('writes nothing without a signer', async () => {
+    const log = new AuditLog({ store: store.audit });
+    await log.record({
+      actor: { kind: 'operator', id: 'cli', role: 'operator' },
+      action: 'key.created',
+      outcome: 'ok',
+    });
+    await log.close();
+    expect(await store.audit.checkpoints()).toEqual([]);
+    expect(await actions()).toEqual(['key.created']);
+  });
+});
