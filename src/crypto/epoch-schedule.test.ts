@@ -43,4 +43,9 @@ describe('epoch schedule', () => {
       expect(() => epochAt(bad, noon)).toThrow(/epoch schedule/);
     }
   });
+
+  it('refuses fractional epochs and non-finite times', () => {
+    expect(() => epochStartMs(schedule, 1.5)).toThrow(/whole number/);
+    expect(() => epochAt(schedule, Number.NaN)).toThrow(/finite/);
+  });
 });

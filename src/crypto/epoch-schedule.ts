@@ -17,12 +17,18 @@ export interface EpochSchedule {
 /** The epoch number `timeMs` falls in. */
 export function epochAt(schedule: EpochSchedule, timeMs: number): number {
   checkSchedule(schedule);
+  if (!Number.isFinite(timeMs)) {
+    throw new MoatError('internal_error', { detail: 'A time must be finite milliseconds.' });
+  }
   return Math.floor(timeMs / schedule.epochLengthMs);
 }
 
 /** When an epoch begins (inclusive). */
 export function epochStartMs(schedule: EpochSchedule, epoch: number): number {
   checkSchedule(schedule);
+  if (!Number.isSafeInteger(epoch)) {
+    throw new MoatError('internal_error', { detail: 'An epoch is a whole number.' });
+  }
   return epoch * schedule.epochLengthMs;
 }
 

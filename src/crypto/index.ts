@@ -1,7 +1,7 @@
 export { SecretKey, KEY_BYTES, KEY_ID_BYTES } from './secret-key.js';
 export { wipe } from './wipe.js';
 export { canonicalJson } from './canonical-json.js';
-export { SEAL_PURPOSES, type SealContext, type SealPurpose } from './seal-context.js';
+export { SEAL_PURPOSES, KEY_PURPOSES, type SealContext, type SealPurpose } from './seal-context.js';
 export {
   seal,
   open,
@@ -26,6 +26,8 @@ export {
   exportPublicKeyPem,
   importPublicKeyPem,
   publicKeyId,
+  isEd25519PublicKey,
+  signingKeyContext,
   type SigningKeyPair,
 } from './signing-key.js';
 export {

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { SecretKey, readKeyBytes } from './secret-key.js';
 import { rewrapKey, unwrapKey, wrapKey } from './key-wrap.js';
+import {
+  generateSigningKeyPair,
+  signingKeyContext,
+  unwrapSigningKey,
+  wrapSigningKey,
+} from './signing-key.js';
 import { open, readSealedHeader, seal } from './seal.js';
 import type { SealContext } from './seal-context.js';
 
 const ownerContext: SealContext = { purpose: 'owner-key', ownerId: 'owner-a' };
 const itemContext: SealContext = { purpose: 'item-key', ownerId: 'owner-a', itemId: 'item-1' };
+const contentContext: SealContext = { ...itemContext, purpose: 'item-content' };
 
 describe('key wrapping', () => {
   it('wraps owner keys under the master key and item keys under owner keys', () => {
@@ -52,7 +59,7 @@ describe('key wrapping', () => {
     const oldMaster = SecretKey.generate();
     const newMaster = SecretKey.generate();
     const ownerKey = SecretKey.generate();
-    const content = seal(ownerKey, Buffer.from('hello'), itemContext);
+    const content = seal(ownerKey, Buffer.from('hello'), contentContext);
     const wrapped = wrapKey({ wrappingKey: oldMaster, key: ownerKey, context: ownerContext });
 
     const options = {
@@ -64,7 +71,7 @@ describe('key wrapping', () => {
     const rewrapped = rewrapKey(options);
     expect(readSealedHeader(rewrapped).keyId).toBe(newMaster.id);
     const opened = unwrapKey({ wrappingKey: newMaster, wrapped: rewrapped, context: ownerContext });
-    expect(open(opened, content, itemContext).toString()).toBe('hello');
+    expect(open(opened, content, contentContext).toString()).toBe('hello');
     expect(() =>
       unwrapKey({ wrappingKey: oldMaster, wrapped: rewrapped, context: ownerContext }),
     ).toThrow(/another key/);
@@ -88,5 +95,37 @@ describe('key wrapping', () => {
         newWrappingKey: SecretKey.generate(),
       }),
     ).toThrow(expect.objectContaining({ code: 'decryption_failed' }));
+  });
+
+  it('keeps keys and data apart: no key under a data purpose, no data under a key purpose', () => {
+    const key = SecretKey.generate();
+    expect(() =>
+      wrapKey({ wrappingKey: key, key: SecretKey.generate(), context: contentContext }),
+    ).toThrow(/is for data; wrap keys with a key purpose/);
+    expect(() => seal(key, Buffer.alloc(32), itemContext)).toThrow(/is for keys; use wrapKey/);
+    const wrapped = wrapKey({ wrappingKey: key, key: SecretKey.generate(), context: itemContext });
+    expect(() => open(key, wrapped, itemContext)).toThrow(/is for keys/);
+    const sealed = seal(key, Buffer.alloc(32), contentContext);
+    expect(() => unwrapKey({ wrappingKey: key, wrapped: sealed, context: contentContext })).toThrow(
+      /is for data/,
+    );
+  });
+
+  it('refuses to wrap a key under itself', () => {
+    const key = SecretKey.generate();
+    expect(() => wrapKey({ wrappingKey: key, key, context: ownerContext })).toThrow(/under itself/);
+  });
+
+  it('re-wraps a signing key for a master key rotation', () => {
+    const oldMaster = SecretKey.generate();
+    const newMaster = SecretKey.generate();
+    const pair = generateSigningKeyPair();
+    const rewrapped = rewrapKey({
+      wrapped: wrapSigningKey(oldMaster, pair),
+      context: signingKeyContext(pair.keyId),
+      oldWrappingKey: oldMaster,
+      newWrappingKey: newMaster,
+    });
+    expect(unwrapSigningKey(newMaster, rewrapped, pair.keyId).keyId).toBe(pair.keyId);
   });
 });

@@ -1,6 +1,7 @@
+import { MoatError } from '../errors/index.js';
 import { SecretKey, readKeyBytes } from './secret-key.js';
-import { open, readSealedHeader, seal } from './seal.js';
-import type { SealContext } from './seal-context.js';
+import { openAnyPurpose, readSealedHeader, sealAnyPurpose } from './seal.js';
+import { requirePurposeKind, type SealContext } from './seal-context.js';
 import { wipe } from './wipe.js';
 
 /** What wrapping needs: the key to protect, the key to wrap it under, and where it belongs. */
@@ -9,7 +10,7 @@ export interface WrapKeyOptions {
   wrappingKey: SecretKey;
   /** The key being protected, e.g. an owner key. */
   key: SecretKey;
-  /** For example `{ purpose: 'owner-key', ownerId }`. */
+  /** A key purpose and its bindings, e.g. `{ purpose: 'owner-key', ownerId }`. */
   context: SealContext;
 }
 
@@ -19,7 +20,11 @@ export interface WrapKeyOptions {
  * row still needs during a rotation.
  */
 export function wrapKey(options: WrapKeyOptions): Buffer {
-  return seal(options.wrappingKey, readKeyBytes(options.key), options.context);
+  const { wrappingKey, key, context } = options;
+  if (wrappingKey.id === key.id) {
+    throw new MoatError('internal_error', { detail: 'A key cannot be wrapped under itself.' });
+  }
+  return wrapKeyMaterial({ wrappingKey, material: readKeyBytes(key), context });
 }
 
 /** What unwrapping needs: the wrapping key, the stored bytes and the same context. */
@@ -31,7 +36,7 @@ export interface UnwrapKeyOptions {
 
 /** Opens a wrapped key. Throws `decryption_failed` on any mismatch or alteration. */
 export function unwrapKey(options: UnwrapKeyOptions): SecretKey {
-  const bytes = open(options.wrappingKey, options.wrapped, options.context);
+  const bytes = unwrapKeyMaterial(options);
   try {
     return SecretKey.fromBytes(bytes);
   } finally {
@@ -48,23 +53,37 @@ export interface RewrapKeyOptions {
 }
 
 /**
- * Re-wraps one wrapped key from the old master key to the new one; the wrapped key itself,
- * and so everything sealed under it, stays the same. A blob already under the new key is
- * checked and returned as it is, so a rotation that stopped half-way can simply run again.
+ * Re-wraps one wrapped key (any key purpose, the signing key's too) from the old master
+ * key to the new one; the wrapped key itself, and everything sealed under it, stays the
+ * same. A blob already under the new key is checked and returned as it is, so a rotation
+ * that stopped half-way can simply run again.
  */
 export function rewrapKey(options: RewrapKeyOptions): Buffer {
   const { wrapped, context, oldWrappingKey, newWrappingKey } = options;
   const isAlreadyRewrapped = readSealedHeader(wrapped).keyId === newWrappingKey.id;
-  const key = unwrapKey({
-    wrappingKey: isAlreadyRewrapped ? newWrappingKey : oldWrappingKey,
-    wrapped,
-    context,
-  });
+  const wrappingKey = isAlreadyRewrapped ? newWrappingKey : oldWrappingKey;
+  const material = unwrapKeyMaterial({ wrappingKey, wrapped, context });
 
   try {
     if (isAlreadyRewrapped) return Buffer.from(wrapped);
-    return wrapKey({ wrappingKey: newWrappingKey, key, context });
+    return wrapKeyMaterial({ wrappingKey: newWrappingKey, material, context });
   } finally {
-    key.destroy();
+    wipe(material);
   }
+}
+
+/** Seals key bytes of any form (a raw key, a PKCS#8 private key) under a key purpose. */
+export function wrapKeyMaterial(options: {
+  wrappingKey: SecretKey;
+  material: Uint8Array;
+  context: SealContext;
+}): Buffer {
+  requirePurposeKind(options.context, true);
+  return sealAnyPurpose(options.wrappingKey, options.material, options.context);
+}
+
+/** Opens what `wrapKeyMaterial` sealed; the caller wipes the result. */
+export function unwrapKeyMaterial(options: UnwrapKeyOptions): Buffer {
+  requirePurposeKind(options.context, true);
+  return openAnyPurpose(options.wrappingKey, options.wrapped, options.context);
 }

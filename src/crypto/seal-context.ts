@@ -41,6 +41,28 @@ export interface SealContext {
 
 const PURPOSE_VALUES: ReadonlySet<string> = new Set(Object.values(SEAL_PURPOSES));
 
+/**
+ * The purposes whose plaintext is a key. Only `wrapKey` and the signing-key helpers seal
+ * these, and `seal` refuses them, so content can never be sealed where a key is expected
+ * and then be handed out as one.
+ */
+export const KEY_PURPOSES: ReadonlySet<SealPurpose> = new Set([
+  SEAL_PURPOSES.ownerKey,
+  SEAL_PURPOSES.itemKey,
+  SEAL_PURPOSES.signingKey,
+  SEAL_PURPOSES.captureKey,
+  SEAL_PURPOSES.epochKey,
+]);
+
+/** Refuses a context whose purpose is on the wrong side of the key/data line. */
+export function requirePurposeKind(context: SealContext, isKey: boolean): void {
+  if (KEY_PURPOSES.has(context.purpose) === isKey) return;
+  const detail = isKey
+    ? `Purpose "${context.purpose}" is for data; wrap keys with a key purpose.`
+    : `Purpose "${context.purpose}" is for keys; use wrapKey for key material.`;
+  throw new MoatError('internal_error', { detail });
+}
+
 /** Domain label in front of every context, so Moat's authenticated data is never reused. */
 const CONTEXT_LABEL = 'moat/seal-context/v1\n';
 

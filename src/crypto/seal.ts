@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { MoatError } from '../errors/index.js';
 import { KEY_ID_BYTES, readKeyBytes, type SecretKey } from './secret-key.js';
-import { encodeSealContext, type SealContext } from './seal-context.js';
+import { encodeSealContext, requirePurposeKind, type SealContext } from './seal-context.js';
 import { wipe } from './wipe.js';
 
 /**
@@ -27,12 +27,33 @@ const HEADER_BYTES = 1 + KEY_ID_BYTES + NONCE_BYTES;
 export const SEAL_OVERHEAD_BYTES = HEADER_BYTES + TAG_BYTES;
 
 /**
- * Encrypts and authenticates `plaintext` under `key`, bound to `context`.
+ * Encrypts and authenticates `plaintext` under `key`, bound to `context`. For data only:
+ * key purposes are refused here (see `wrapKey`).
  *
  * Nonces are random, so one key should seal at most 2^32 blobs (NIST SP 800-38D); every
  * key in Moat seals far fewer, since each item has its own.
  */
 export function seal(key: SecretKey, plaintext: Uint8Array, context: SealContext): Buffer {
+  requirePurposeKind(context, false);
+  return sealAnyPurpose(key, plaintext, context);
+}
+
+/**
+ * Decrypts a blob made by `seal`, checking that it is whole, unaltered, sealed by `key` and
+ * bound to the same `context`. Any failure throws `decryption_failed`; the plaintext is
+ * never returned in part. The caller owns the result and should wipe it when done.
+ */
+export function open(key: SecretKey, sealed: Uint8Array, context: SealContext): Buffer {
+  requirePurposeKind(context, false);
+  return openAnyPurpose(key, sealed, context);
+}
+
+/** `seal` without the purpose check, for this folder's key wrapping (not exported). */
+export function sealAnyPurpose(
+  key: SecretKey,
+  plaintext: Uint8Array,
+  context: SealContext,
+): Buffer {
   const header = Buffer.alloc(HEADER_BYTES);
   header.writeUInt8(SEALED_FORMAT_VERSION, 0);
   header.write(key.id, 1, KEY_ID_BYTES, 'hex');
@@ -45,12 +66,8 @@ export function seal(key: SecretKey, plaintext: Uint8Array, context: SealContext
   return Buffer.concat([header, body, last, cipher.getAuthTag()]);
 }
 
-/**
- * Decrypts a blob made by `seal`, checking that it is whole, unaltered, sealed by `key` and
- * bound to the same `context`. Any failure throws `decryption_failed`; the plaintext is
- * never returned in part. The caller owns the result and should wipe it when done.
- */
-export function open(key: SecretKey, sealed: Uint8Array, context: SealContext): Buffer {
+/** `open` without the purpose check, for this folder's key wrapping (not exported). */
+export function openAnyPurpose(key: SecretKey, sealed: Uint8Array, context: SealContext): Buffer {
   const header = readHeader(sealed);
   if (header.keyId !== key.id) fail('it was sealed under another key');
 

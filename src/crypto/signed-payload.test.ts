@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SecretKey } from './secret-key.js';
 import {
@@ -118,6 +119,8 @@ describe('bare signatures', () => {
       { ...base, signature: signature.slice(1) },
       { ...base, signature: `${signature.slice(0, 85)}*` },
       { ...base, payload: { at: undefined } },
+      { ...base, publicKey: generateKeyPairSync('ed448').publicKey },
+      { ...base, publicKey: pair.privateKey },
     ];
     for (const options of failing) expect(checkSignature(options)).toBe(false);
   });
@@ -155,8 +158,13 @@ describe('signing keys', () => {
   });
 
   it('refuse public keys that are not Ed25519 PEM', () => {
-    expect(() => importPublicKeyPem('not a key')).toThrow(
-      expect.objectContaining({ code: 'invalid_public_key' }),
-    );
+    const rsaPem = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .publicKey.export({ format: 'pem', type: 'spki' })
+      .toString();
+    for (const pem of ['not a key', rsaPem]) {
+      expect(() => importPublicKeyPem(pem)).toThrow(
+        expect.objectContaining({ code: 'invalid_public_key' }),
+      );
+    }
   });
 });

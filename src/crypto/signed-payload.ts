@@ -1,6 +1,6 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
-import { publicKeyId, type SigningKeyPair } from './signing-key.js';
+import { isEd25519PublicKey, publicKeyId, type SigningKeyPair } from './signing-key.js';
 
 /**
  * What a signature vouches for. The purpose is part of the signed bytes, so a deletion
@@ -69,7 +69,7 @@ export interface CheckSignatureOptions {
 /** Whether a bare signature from `createSignature` holds; false for anything malformed. */
 export function checkSignature(options: CheckSignatureOptions): boolean {
   const { publicKey, purpose, payload, signature } = options;
-  if (!SIGNATURE_PATTERN.test(signature)) return false;
+  if (!isEd25519PublicKey(publicKey) || !SIGNATURE_PATTERN.test(signature)) return false;
 
   let bytes: Buffer;
   try {
@@ -103,6 +103,7 @@ export function verifySignedPayload(options: {
 }): SignatureCheck {
   const { publicKey, purpose, signed } = options;
   if (!isSignedPayloadShape(signed)) return { isValid: false, problem: 'malformed' };
+  if (!isEd25519PublicKey(publicKey)) return { isValid: false, problem: 'wrongKey' };
   if (signed.purpose !== purpose) return { isValid: false, problem: 'wrongPurpose' };
   if (signed.keyId !== publicKeyId(publicKey)) return { isValid: false, problem: 'wrongKey' };
 

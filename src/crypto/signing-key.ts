@@ -7,7 +7,7 @@ import {
 } from 'node:crypto';
 import { inspect } from 'node:util';
 import { MoatError } from '../errors/index.js';
-import { open, seal } from './seal.js';
+import { unwrapKeyMaterial, wrapKeyMaterial } from './key-wrap.js';
 import { SEAL_PURPOSES } from './seal-context.js';
 import type { SecretKey } from './secret-key.js';
 import { wipe } from './wipe.js';
@@ -40,7 +40,11 @@ export function generateSigningKeyPair(): SigningKeyPair {
 export function wrapSigningKey(masterKey: SecretKey, pair: SigningKeyPair): Buffer {
   const der = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
   try {
-    return seal(masterKey, der, signingKeyContext(pair.keyId));
+    return wrapKeyMaterial({
+      wrappingKey: masterKey,
+      material: der,
+      context: signingKeyContext(pair.keyId),
+    });
   } finally {
     wipe(der);
   }
@@ -52,7 +56,11 @@ export function unwrapSigningKey(
   wrapped: Uint8Array,
   keyId: string,
 ): SigningKeyPair {
-  const der = open(masterKey, wrapped, signingKeyContext(keyId));
+  const der = unwrapKeyMaterial({
+    wrappingKey: masterKey,
+    wrapped,
+    context: signingKeyContext(keyId),
+  });
   try {
     const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
     return describePair(privateKey, createPublicKey(privateKey));
@@ -74,15 +82,30 @@ export function importPublicKeyPem(pem: string): KeyObject {
   } catch (error) {
     throw new MoatError('invalid_public_key', { cause: error });
   }
-  if (publicKey.asymmetricKeyType !== 'ed25519') throw new MoatError('invalid_public_key');
+  if (!isEd25519PublicKey(publicKey)) throw new MoatError('invalid_public_key');
   return publicKey;
 }
 
+/** Whether a key object is an Ed25519 public key, the only kind Moat verifies with. */
+export function isEd25519PublicKey(key: KeyObject): boolean {
+  return key.type === 'public' && key.asymmetricKeyType === 'ed25519';
+}
+
+/** Key ids already worked out; every verification needs one, and the export is not free. */
+const idsByPublicKey = new WeakMap<KeyObject, string>();
+
 /** The first 8 bytes of SHA-256 over the raw 32-byte public key, in hex. */
 export function publicKeyId(publicKey: KeyObject): string {
+  const known = idsByPublicKey.get(publicKey);
+  if (known !== undefined) return known;
+  if (!isEd25519PublicKey(publicKey)) throw new MoatError('invalid_public_key');
+
   const spki = publicKey.export({ format: 'der', type: 'spki' });
   const raw = spki.subarray(spki.length - 32);
-  return createHash('sha256').update(raw).digest().subarray(0, PUBLIC_KEY_ID_BYTES).toString('hex');
+  const digest = createHash('sha256').update(raw).digest();
+  const keyId = digest.subarray(0, PUBLIC_KEY_ID_BYTES).toString('hex');
+  idsByPublicKey.set(publicKey, keyId);
+  return keyId;
 }
 
 function describePair(privateKey: KeyObject, publicKey: KeyObject): SigningKeyPair {
@@ -96,6 +119,9 @@ function describePair(privateKey: KeyObject, publicKey: KeyObject): SigningKeyPa
   } as SigningKeyPair;
 }
 
-function signingKeyContext(keyId: string): { purpose: 'signing-key'; keyId: string } {
+/**
+ * The seal context of a wrapped signing key, for `rewrapKey` during a master key rotation.
+ */
+export function signingKeyContext(keyId: string): { purpose: 'signing-key'; keyId: string } {
   return { purpose: SEAL_PURPOSES.signingKey, keyId };
 }
