@@ -16,6 +16,7 @@ import {
 } from './bench-processes.js';
 import { prepareLoad, runConcurrent, runSequential, type Target } from './load.js';
 import { printReport, SIDES, type Side, type SideFigures } from './report.js';
+import { runCryptoBench } from './crypto-bench.js';
 
 const ROUNDS = 5;
 const SEQUENTIAL_PER_ROUND = 300;
@@ -113,4 +114,5 @@ async function measure(targets: Record<Side, Target>): Promise<Record<Side, Side
   return figures;
 }
 
+runCryptoBench();
 process.exitCode = await main();
