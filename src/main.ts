@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { AuditLog, SYSTEM_ACTOR, type Auditor } from './audit/index.js';
 import { createApiKey } from './auth/index.js';
 import { loadCatalog, type ModelCatalog } from './catalog/index.js';
 import type { MoatConfig } from './config/index.js';
@@ -35,16 +36,19 @@ export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const log = createLogger({ level: config.log.level, ...optionalFile(config.log.file) });
   const store = await openStoreOrCloseLog(config, log);
+  const auditLog = new AuditLog({ store: store.audit });
 
   let serving: Serving | undefined;
   let firstAdminToken: string | undefined;
   try {
-    serving = await startServing(config, { logger: log.logger, store });
+    await auditLog.recordStart(config);
+    serving = await startServing(config, { logger: log.logger, store, auditor: auditLog });
     // Only once Moat listens: a key made before a failed start would stay in the store while
     // its token, shown only on a successful start, would be lost with no way to recover it.
-    firstAdminToken = await createFirstAdminKey(store);
+    firstAdminToken = await createFirstAdminKey(store, auditLog);
   } catch (error) {
     await serving?.close();
+    await auditLog.close();
     await store.close();
     await log.close();
     throw error;
@@ -60,6 +64,7 @@ export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
     isDemoModel: running.catalog.list().some((entry) => entry.isDemo),
     close: closeOnce(async () => {
       await running.close();
+      await auditLog.close();
       await store.close();
       log.logger.info({}, 'stopped');
       await log.close();
@@ -83,7 +88,7 @@ async function openStoreOrCloseLog(config: MoatConfig, log: MoatLogger): Promise
 /** Loads the catalog and listens; when either fails, closes what it had opened. */
 async function startServing(
   config: MoatConfig,
-  parts: { logger: Logger; store: MoatStore },
+  parts: { logger: Logger; store: MoatStore; auditor: Auditor },
 ): Promise<Serving> {
   const catalog = await loadCatalog(config);
   const closers = [() => catalog.close()];
@@ -109,9 +114,18 @@ function optionalFile(file: string | undefined): { file?: string } {
 }
 
 /** On the very first start there is no key at all; the operator gets one admin key, once. */
-async function createFirstAdminKey(store: MoatStore): Promise<string | undefined> {
+async function createFirstAdminKey(
+  store: MoatStore,
+  auditor: Auditor,
+): Promise<string | undefined> {
   if ((await store.apiKeys.count()) > 0) return undefined;
   const created = await createApiKey(store, { name: 'first-admin', scopes: ['chat', 'admin'] });
+  await auditor.record({
+    actor: SYSTEM_ACTOR,
+    action: 'key.created',
+    targets: [`key:${created.id}`],
+    outcome: 'ok',
+  });
   return created.token;
 }
 

@@ -1,17 +1,10 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type MoatStore } from '../store/index.js';
-import { checkpointPayload, type CheckpointSigner } from './audit-checkpoint.js';
+import { generateSigningKeyPair } from '../crypto/index.js';
+import { checkpointSigner } from './checkpoint-keys.js';
 import { AuditLog } from './audit-log.js';
 
-const { privateKey } = generateKeyPairSync('ed25519');
-const signer: CheckpointSigner = {
-  keyId: 'unit',
-  sign: (payload) =>
-    sign(null, Buffer.from(JSON.stringify(checkpointPayload(payload))), privateKey).toString(
-      'base64',
-    ),
-};
+const signer = checkpointSigner(generateSigningKeyPair());
 
 const baseConfig = {
   dataDir: '/srv/moat',
@@ -32,7 +25,7 @@ async function actions(): Promise<string[]> {
 }
 
 describe('AuditLog.recordStart', () => {
-  it('records the configuration hash at every start and names changed settings, not values', async () => {
+  it('records the configuration hash at each start and names changed settings only', async () => {
     await new AuditLog({ store: store.audit }).recordStart(baseConfig);
     await new AuditLog({ store: store.audit }).recordStart(baseConfig);
     const changed = {

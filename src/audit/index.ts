@@ -60,3 +60,4 @@ export {
   type AuditFilter,
 } from './audit-query.js';
 export { verifyStoredLog, exportStoredLog } from './stored-log.js';
+export { checkpointSigner, checkpointVerifier } from './checkpoint-keys.js';

@@ -35,7 +35,8 @@ export async function exportStoredLog(
       .sort((a, b) => a.seq - b.seq)[0] ?? eligible.sort((a, b) => b.seq - a.seq)[0];
   if (closing === undefined) {
     throw new Error(
-      `no signed checkpoint covers entry ${range.fromSeq} yet; one is written at intervals and when Moat stops`,
+      `no signed checkpoint covers entry ${range.fromSeq} yet; ` +
+        'one is written at intervals and when Moat stops',
     );
   }
 

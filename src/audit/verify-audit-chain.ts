@@ -117,7 +117,9 @@ function checkCheckpoints(check: ChainCheck): void {
     } else if (seq > lastSeq) {
       truncatedThrough = Math.max(truncatedThrough, seq);
     } else if (entry !== undefined && entry.hash !== checkpoint.hash) {
-      const detail = `entry ${seq} differs from the one its checkpoint signed: it, or an entry before it, was rewritten and the chain redone`;
+      const detail =
+        `entry ${seq} differs from the one its checkpoint signed: ` +
+        'it, or an entry before it, was rewritten and the chain redone';
       addBreak(check, { kind: 'edited', seq, detail });
     } else if (entry !== undefined) {
       check.coveredThroughSeq = Math.max(check.coveredThroughSeq, seq);
@@ -125,7 +127,9 @@ function checkCheckpoints(check: ChainCheck): void {
   }
 
   if (truncatedThrough > 0) {
-    const detail = `entries ${lastSeq + 1}-${truncatedThrough} were cut off: a signed checkpoint covers ${truncatedThrough}`;
+    const detail =
+      `entries ${lastSeq + 1}-${truncatedThrough} were cut off: ` +
+      `a signed checkpoint covers ${truncatedThrough}`;
     addBreak(check, { kind: 'truncated', seq: lastSeq + 1, detail });
   }
 }
@@ -170,7 +174,9 @@ function reportBadHash(check: ChainCheck, entry: AuditEntry): void {
       detail: `entry ${entry.seq} was changed after it was written`,
     });
   } else if (originalSeq > entry.seq && !check.hashes.has(entry.prevHash)) {
-    const detail = `entry ${entry.seq} was written as ${originalSeq}: entries before it were deleted and the rest renumbered`;
+    const detail =
+      `entry ${entry.seq} was written as ${originalSeq}: ` +
+      'entries before it were deleted and the rest renumbered';
     addBreak(check, { kind: 'deleted', seq: entry.seq, detail });
   } else {
     const detail = `entry ${entry.seq} was written as entry ${originalSeq} and moved`;
@@ -192,7 +198,9 @@ function reportBadLink(check: ChainCheck, entry: AuditEntry): void {
     addBreak(check, { kind: 'reordered', seq: entry.seq, detail });
   } else {
     const seq = entry.seq - 1;
-    const detail = `entry ${seq} was rewritten with a new hash: entry ${entry.seq} was chained to another version of it`;
+    const detail =
+      `entry ${seq} was rewritten with a new hash: ` +
+      `entry ${entry.seq} was chained to another version of it`;
     addBreak(check, { kind: 'edited', seq, detail });
   }
 }
@@ -227,7 +235,9 @@ function checkUnsignedTail(check: ChainCheck): void {
   );
   if (isExplained) return;
 
-  const detail = `entries ${firstUncovered}-${lastSeq} come after the last signed checkpoint: appended by hand, or Moat stopped without its closing checkpoint`;
+  const detail =
+    `entries ${firstUncovered}-${lastSeq} come after the last signed checkpoint: ` +
+    'appended by hand, or Moat stopped without its closing checkpoint';
   addBreak(check, { kind: 'appended-by-hand', seq: firstUncovered, detail });
 }
 
@@ -236,7 +246,10 @@ function isAfterCheckpoint(check: ChainCheck, entry: AuditEntry): boolean {
 }
 
 function afterCheckpointDetail(check: ChainCheck, entry: AuditEntry): string {
-  return `entry ${entry.seq} comes after the last signed checkpoint (${check.coveredThroughSeq}) and does not fit the chain: appended or altered by hand`;
+  return (
+    `entry ${entry.seq} comes after the last signed checkpoint (${check.coveredThroughSeq}) ` +
+    'and does not fit the chain: appended or altered by hand'
+  );
 }
 
 function addBreak(check: ChainCheck, found: ChainBreak): void {

@@ -61,11 +61,23 @@ export async function createApiKey(
   return { id, token, record };
 }
 
+export interface AuthenticateOptions {
+  /**
+   * Called, and awaited, when the whole token of a revoked key is presented, so that the
+   * attempt can be audited. A guessed id with a wrong secret does not count.
+   */
+  onRevokedKeyUse?: (keyId: string) => Promise<unknown>;
+}
+
 /**
  * Returns the key a token belongs to. Every failure (malformed, unknown, wrong secret,
  * revoked) throws the same `invalid_api_key` error, which never carries the token.
  */
-export async function authenticateToken(store: MoatStore, token: string): Promise<ApiKeyRecord> {
+export async function authenticateToken(
+  store: MoatStore,
+  token: string,
+  options: AuthenticateOptions = {},
+): Promise<ApiKeyRecord> {
   const match = token.length === TOKEN_LENGTH ? TOKEN_PATTERN.exec(token) : null;
   const id = match?.[1];
   if (id === undefined) throw new MoatError('invalid_api_key');
@@ -75,6 +87,9 @@ export async function authenticateToken(store: MoatStore, token: string): Promis
   const expectedHash = storedHash.length === 32 ? storedHash : PLACEHOLDER_HASH;
   const isMatch = timingSafeEqual(Buffer.from(hashToken(token), 'hex'), expectedHash);
 
+  if (record !== undefined && isMatch && record.revokedAt !== null) {
+    await options.onRevokedKeyUse?.(record.id);
+  }
   if (record === undefined || !isMatch || record.revokedAt !== null) {
     throw new MoatError('invalid_api_key');
   }

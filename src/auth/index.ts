@@ -7,4 +7,5 @@ export {
   isApiKeyId,
   type CreatedApiKey,
   type CreateApiKeyOptions,
+  type AuthenticateOptions,
 } from './api-keys.js';

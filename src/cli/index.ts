@@ -8,6 +8,7 @@ import {
   type CliContext,
   type ExitCode,
 } from './cli-support.js';
+import { AUDIT_SUBCOMMANDS } from './audit-command.js';
 import { KEYS_SUBCOMMANDS } from './keys-command.js';
 import { MODELS_SUBCOMMANDS } from './models-command.js';
 import { serveCommand } from './serve-command.js';
@@ -19,6 +20,7 @@ export { formatServeBanner, type ServeBannerInput } from './serve-banner.js';
 const COMMAND_GROUPS = {
   keys: { summary: 'Manage API keys', subcommands: KEYS_SUBCOMMANDS },
   models: { summary: 'Manage models', subcommands: MODELS_SUBCOMMANDS },
+  audit: { summary: 'Check, show and export the audit log', subcommands: AUDIT_SUBCOMMANDS },
 } as const satisfies Record<string, CommandGroup>;
 
 interface CommandGroup {
@@ -44,7 +46,9 @@ export async function runCli(argv: string[], context: Partial<CliContext> = {}):
   if (first === '--version' || first === '-v') return printText(fullContext, readVersion());
   if (first === 'serve')
     return runCommand(serveCommand, rest, { context: fullContext, path: 'moat serve' });
-  if (first === 'keys' || first === 'models') return runGroup(first, rest, fullContext);
+  if (first === 'keys' || first === 'models' || first === 'audit') {
+    return runGroup(first, rest, fullContext);
+  }
 
   return failUsage(fullContext, `unknown command "${first}"`, 'moat --help');
 }

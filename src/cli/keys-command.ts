@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   createApiKey,
@@ -7,8 +6,9 @@ import {
   type CreateApiKeyOptions,
   type CreatedApiKey,
 } from '../auth/index.js';
+import { AuditLog } from '../audit/index.js';
 import { MoatError } from '../errors/index.js';
-import { openStore, type ApiKeyRecord, type MoatStore } from '../store/index.js';
+import type { ApiKeyRecord, MoatStore } from '../store/index.js';
 import {
   EXIT_CODES,
   parseOrUsageError,
@@ -17,7 +17,9 @@ import {
   type CliContext,
   type ExitCode,
 } from './cli-support.js';
-import { DATA_DIR_OPTIONS_HELP, resolveStoreLocation } from './data-dir.js';
+import { DATA_DIR_OPTIONS_HELP } from './data-dir.js';
+import { operatorActor } from './operator-actor.js';
+import { withStore } from './with-store.js';
 
 const STORE_OPTIONS = {
   data: { type: 'string' },
@@ -106,7 +108,14 @@ async function createOrUsageError(
   options: CreateApiKeyOptions,
 ): Promise<CreatedApiKey> {
   try {
-    return await createApiKey(store, options);
+    const created = await createApiKey(store, options);
+    await new AuditLog({ store: store.audit }).record({
+      actor: operatorActor(),
+      action: 'key.created',
+      targets: [`key:${created.id}`],
+      outcome: 'ok',
+    });
+    return created;
   } catch (error) {
     if (error instanceof MoatError && error.code === 'invalid_request') {
       throw new UsageError(error.message);
@@ -162,6 +171,12 @@ async function runRevoke(args: string[], context: CliContext): Promise<ExitCode>
     if (record === undefined) return 'unknown';
     if (record.revokedAt !== null) return 'already revoked';
     await store.apiKeys.revoke(id, new Date());
+    await new AuditLog({ store: store.audit }).record({
+      actor: operatorActor(),
+      action: 'key.revoked',
+      targets: [`key:${id}`],
+      outcome: 'ok',
+    });
     return 'revoked';
   });
 
@@ -175,37 +190,6 @@ async function runRevoke(args: string[], context: CliContext): Promise<ExitCode>
 function printHelp(command: CliCommand, context: CliContext): ExitCode {
   context.output.print(command.help);
   return EXIT_CODES.ok;
-}
-
-interface StoreAccess {
-  values: { data?: string | undefined; config?: string | undefined };
-  context: CliContext;
-  /** Reading commands refuse to create a store, so that a mistyped --data is noticed. */
-  mustExist: boolean;
-}
-
-/** Opens the key store, runs `action`, and closes the store whatever happens. */
-async function withStore<T>(
-  access: StoreAccess,
-  action: (store: MoatStore) => Promise<T>,
-): Promise<T> {
-  const location = resolveStoreLocation({
-    dataFlag: access.values.data,
-    configFlag: access.values.config,
-    env: access.context.env,
-  });
-  if (location.backend === 'sqlite' && access.mustExist && !existsSync(location.filePath)) {
-    throw new Error(
-      `there is no key store at ${location.filePath}; check --data, or create a key first`,
-    );
-  }
-
-  const store = await openStore(location);
-  try {
-    return await action(store);
-  } finally {
-    await store.close();
-  }
 }
 
 /** What may be shown of a key: everything but its hash. */

@@ -7,6 +7,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
+import type { Auditor } from '../audit/index.js';
 import type { ModelCatalog } from '../catalog/index.js';
 import type { MoatConfig } from '../config/index.js';
 import { MoatError, toErrorBody, toMoatError } from '../errors/index.js';
@@ -30,6 +31,8 @@ export interface BuildServerOptions {
   metrics: Metrics;
   /** Where API keys are looked up on every request. */
   store: MoatStore;
+  /** Where admin calls and refused revoked keys are accounted for. */
+  auditor: Auditor;
   /** The models served. The server closes it first when it shuts down, to end streams. */
   catalog: ModelCatalog;
 }
@@ -43,7 +46,9 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   const parts: ServerParts = {
     catalog: options.catalog,
     metrics: options.metrics,
-    requireScope: (scope) => requireScope(options.store, scope),
+    requireScope: (scope) => requireScope(options, scope),
+    auditor: options.auditor,
+    store: options.store,
   };
 
   installJsonParser(app);

@@ -1,8 +1,12 @@
+import type { Scope } from '../auth/index.js';
+
 /** What Moat learns about a request while answering it; the access log is built from it. */
 export interface RequestContext {
   requestId: string;
   startedAtMs: number;
   keyId?: string;
+  /** The scopes of the key that authenticated the request; never logged. */
+  keyScopes?: readonly Scope[];
   /** A catalog model name, set only once the name is known to be in the catalog. */
   model?: string;
   isStream?: boolean;

@@ -2,11 +2,16 @@ import type { onRequestAsyncHookHandler } from 'fastify';
 import type { Scope } from '../auth/index.js';
 import type { ModelCatalog } from '../catalog/index.js';
 import type { Metrics } from '../telemetry/index.js';
+import type { Auditor } from '../audit/index.js';
+import type { MoatStore } from '../store/index.js';
 
 /** What the routes are given by the server; built once per server. */
 export interface ServerParts {
   catalog: ModelCatalog;
   metrics: Metrics;
   /** A route-level `onRequest` hook: keys are checked before the body is read. */
-  requireScope: (scope: Scope) => onRequestAsyncHookHandler;
+  requireScope: (scope: Scope | undefined) => onRequestAsyncHookHandler;
+  /** Where actions are accounted for. */
+  auditor: Auditor;
+  store: MoatStore;
 }

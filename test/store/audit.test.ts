@@ -1,28 +1,19 @@
-import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
 import {
   AuditLog,
-  checkpointPayload,
+  checkpointSigner,
+  checkpointVerifier,
   verifyStoredLog,
   type AuditRecordInput,
-  type CheckpointSigner,
-  type CheckpointVerifier,
   type ChainReport,
 } from '../../src/audit/index.js';
+import { generateSigningKeyPair } from '../../src/crypto/index.js';
 import { openStore, type MoatStore, type StoreLocation } from '../../src/store/index.js';
 import { describeEachBackend, type StoreHarness } from '../support/store-backends.js';
 
-const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-const signedBytes = (payload: Parameters<CheckpointSigner['sign']>[0]) =>
-  Buffer.from(JSON.stringify(checkpointPayload(payload)));
-const signer: CheckpointSigner = {
-  keyId: 'store-suite',
-  sign: (payload) => sign(null, signedBytes(payload), privateKey).toString('base64'),
-};
-const verifier: CheckpointVerifier = {
-  verify: (checkpoint) =>
-    verify(null, signedBytes(checkpoint), publicKey, Buffer.from(checkpoint.signature, 'base64')),
-};
+const signingKey = generateSigningKeyPair();
+const signer = checkpointSigner(signingKey);
+const verifier = checkpointVerifier([signingKey.publicKey]);
 
 const opened: MoatStore[] = [];
 afterEach(async () => {
@@ -82,7 +73,7 @@ describeEachBackend('audit store', (harness) => {
         seq: 5,
         hash: entries[4]?.hash,
         reason: 'shutdown',
-        keyId: 'store-suite',
+        keyId: signingKey.keyId,
       }),
     ]);
     expect(await verifyLog(store)).toMatchObject({

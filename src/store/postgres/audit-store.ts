@@ -113,7 +113,8 @@ export function createAuditStore(pool: pg.Pool): AuditStore {
     saveConfigState: async (state) => {
       await pool.query(
         `INSERT INTO audit_config_state (id, salt, setting_hashes) VALUES (1, $1, $2)
-         ON CONFLICT (id) DO UPDATE SET salt = excluded.salt, setting_hashes = excluded.setting_hashes`,
+         ON CONFLICT (id) DO UPDATE
+         SET salt = excluded.salt, setting_hashes = excluded.setting_hashes`,
         [state.salt, JSON.stringify(state.settingHashes)],
       );
     },

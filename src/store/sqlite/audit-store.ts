@@ -85,7 +85,8 @@ export function createAuditStore(db: Database.Database): AuditStore {
     configState: db.prepare<[], ConfigStateRow>('SELECT * FROM audit_config_state WHERE id = 1'),
     saveConfigState: db.prepare<[string, string]>(
       `INSERT INTO audit_config_state (id, salt, setting_hashes) VALUES (1, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET salt = excluded.salt, setting_hashes = excluded.setting_hashes`,
+       ON CONFLICT (id) DO UPDATE
+         SET salt = excluded.salt, setting_hashes = excluded.setting_hashes`,
     ),
   };
   const readHead = () => {
