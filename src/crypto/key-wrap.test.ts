@@ -128,4 +128,24 @@ describe('key wrapping', () => {
     });
     expect(unwrapSigningKey(newMaster, rewrapped, pair.keyId).keyId).toBe(pair.keyId);
   });
+
+  it("refuses a wrapped key with any bit flipped, or swapped into another owner's row", () => {
+    const master = SecretKey.generate();
+    const wrapped = wrapKey({
+      wrappingKey: master,
+      key: SecretKey.generate(),
+      context: ownerContext,
+    });
+    for (let bit = 0; bit < wrapped.length * 8; bit++) {
+      const altered = Buffer.from(wrapped);
+      altered[bit >> 3] = (altered[bit >> 3] ?? 0) ^ (1 << (bit & 7));
+      expect(() =>
+        unwrapKey({ wrappingKey: master, wrapped: altered, context: ownerContext }),
+      ).toThrow(expect.objectContaining({ code: 'decryption_failed' }));
+    }
+    const ownerB: SealContext = { purpose: 'owner-key', ownerId: 'owner-b' };
+    expect(() => unwrapKey({ wrappingKey: master, wrapped, context: ownerB })).toThrow(
+      /another context/,
+    );
+  });
 });

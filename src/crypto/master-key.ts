@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { ConfigError } from '../config/index.js';
 import { KEY_BYTES, SecretKey } from './secret-key.js';
 import { wipe } from './wipe.js';
@@ -32,6 +32,9 @@ export interface LoadMasterKeyOptions {
  * Reads the master key from exactly one of an environment variable or a file. Each refusal
  * names the setting, the problem and the fix, and never repeats the value. A file must not
  * be readable by group or others (on POSIX systems).
+ *
+ * A key given in the environment stays in `process.env` as a string that cannot be wiped,
+ * and child processes inherit it; callers should delete the variable once it is read.
  */
 export function loadMasterKey(options: LoadMasterKeyOptions): SecretKey {
   const { envValue, envSetting, filePath, fileSetting } = options;
@@ -53,13 +56,31 @@ export function generateMasterKeyText(): string {
   return randomBytes(KEY_BYTES).toString('base64');
 }
 
+/**
+ * Reads through one open descriptor, so the checks and the read see the same file even if
+ * the path is swapped in between, and never more than a key file can hold.
+ */
 function readKeyFile(path: string, setting: string): Buffer {
-  let stats;
+  let descriptor: number;
   try {
-    stats = statSync(path);
+    descriptor = openSync(path, 'r');
   } catch {
     throw new ConfigError(`${setting} names a file that cannot be read; check the path`);
   }
+
+  try {
+    checkKeyFile(fstatSync(descriptor), setting);
+    const buffer = Buffer.alloc(MAX_KEY_FILE_BYTES);
+    const length = readSync(descriptor, buffer, 0, MAX_KEY_FILE_BYTES, 0);
+    const text = Buffer.from(buffer.subarray(0, length));
+    wipe(buffer);
+    return text;
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+function checkKeyFile(stats: Stats, setting: string): void {
   if (!stats.isFile()) throw new ConfigError(`${setting} must name a regular file`);
   if (stats.size > MAX_KEY_FILE_BYTES) {
     throw new ConfigError(`${setting} names a file too large to be a key; ${HOW_TO_MAKE}`);
@@ -68,12 +89,6 @@ function readKeyFile(path: string, setting: string): Buffer {
     throw new ConfigError(
       `${setting} names a file that group or others may access; run \`chmod 600\` on it`,
     );
-  }
-
-  try {
-    return readFileSync(path);
-  } catch {
-    throw new ConfigError(`${setting} names a file that cannot be read; check its permissions`);
   }
 }
 

@@ -80,6 +80,23 @@ describe('signed payloads', () => {
     }
   });
 
+  it('catch every flipped bit of the signature', () => {
+    const signed = signPayload({ signingKey: pair, purpose: 'deletion-receipt', payload: receipt });
+    const signature = Buffer.from(signed.signature, 'base64url');
+    for (let bit = 0; bit < signature.length * 8; bit++) {
+      const altered = Buffer.from(signature);
+      altered[bit >> 3] = (altered[bit >> 3] ?? 0) ^ (1 << (bit & 7));
+      const document = { ...signed, signature: altered.toString('base64url') };
+      expect(
+        verifySignedPayload({
+          publicKey: pair.publicKey,
+          purpose: 'deletion-receipt',
+          signed: document,
+        }),
+      ).toEqual({ isValid: false, problem: 'badSignature' });
+    }
+  });
+
   it('refuse to sign payloads that are not plain JSON', () => {
     expect(() =>
       signPayload({ signingKey: pair, purpose: 'deletion-receipt', payload: { at: new Date() } }),
