@@ -22,6 +22,9 @@ import { registerChatCompletions } from './routes/chat-completions.js';
 import { registerEmbeddings } from './routes/embeddings.js';
 import { registerModels } from './routes/models.js';
 import { registerOperations } from './routes/operations.js';
+import { registerAdminAudit } from './routes/admin-audit.js';
+import { registerAdminKeys } from './routes/admin-keys.js';
+import { installAdminAudit } from './admin-audit-hook.js';
 import type { ServerParts } from './server-parts.js';
 
 export interface BuildServerOptions {
@@ -55,11 +58,14 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   early.beginRequest = installRequestTelemetry(app, options);
   installShutdown(app, options.catalog);
   installErrorAnswers(app);
+  installAdminAudit(app, options.auditor);
 
   registerChatCompletions(app, parts);
   registerEmbeddings(app, parts);
   registerModels(app, parts);
   registerOperations(app, parts);
+  registerAdminKeys(app, parts);
+  registerAdminAudit(app, parts);
   return app;
 }
 
