@@ -16,6 +16,7 @@ import {
 } from './bench-processes.js';
 import { prepareLoad, runConcurrent, runSequential, type Target } from './load.js';
 import { printReport, SIDES, type Side, type SideFigures } from './report.js';
+import { runAuditBench } from './audit-bench.js';
 import { runCryptoBench } from './crypto-bench.js';
 
 const ROUNDS = 5;
@@ -115,4 +116,5 @@ async function measure(targets: Record<Side, Target>): Promise<Record<Side, Side
 }
 
 runCryptoBench();
+await runAuditBench();
 process.exitCode = await main();
