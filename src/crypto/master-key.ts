@@ -42,8 +42,9 @@ export function loadMasterKey(options: LoadMasterKeyOptions): SecretKey {
     throw new ConfigError(`both ${envSetting} and ${fileSetting} are set; keep only one`);
   }
   if (envValue !== undefined) return parseMasterKey(Buffer.from(envValue, 'utf8'), envSetting);
-  if (filePath !== undefined)
+  if (filePath !== undefined) {
     return parseMasterKey(readKeyFile(filePath, fileSetting), fileSetting);
+  }
 
   throw new ConfigError(
     `no master key is set: set ${envSetting} to a 32-byte key in base64, or ${fileSetting} ` +
