@@ -106,6 +106,13 @@ const storeSchema = z.strictObject({
     .optional(),
 });
 
+const breakGlassSchema = z.strictObject({
+  /** A second administrator must approve a grant before it captures anything. @default false */
+  requireSecondAdmin: z.boolean().default(false),
+  /** Hours captured content is kept, counted from the grant's opening, then shredded. @default 24 */
+  retentionHours: wholeNumber(1, 24).default(24),
+});
+
 export const modelConfigSchema = z.discriminatedUnion('backend', [
   embeddedModelSchema,
   upstreamModelSchema,
@@ -118,6 +125,7 @@ export const configSchema = z.strictObject({
   store: storeSchema.default(storeSchema.parse({})),
   log: logSchema.default(logSchema.parse({})),
   engine: engineSchema.default(engineSchema.parse({})),
+  breakGlass: breakGlassSchema.default(breakGlassSchema.parse({})),
   /** The catalog. Empty means: serve the generated demo model. @default [] */
   models: z.array(modelConfigSchema).max(256).default([]),
 });

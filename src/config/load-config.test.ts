@@ -280,7 +280,7 @@ describe('docs/configuration.md', () => {
   it('documents every top-level and nested key of the schema', () => {
     const defaults = configSchema.parse({});
     const keys = ['dataDir', 'models', 'server.tls.certFile', 'server.tls.keyFile'];
-    for (const section of ['server', 'log', 'engine'] as const) {
+    for (const section of ['server', 'log', 'engine', 'breakGlass'] as const) {
       for (const key of Object.keys(defaults[section])) keys.push(`${section}.${key}`);
     }
     for (const key of keys) expect(docs, key).toContain(`\`${key}\``);

@@ -8,6 +8,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import type { Auditor } from '../audit/index.js';
+import type { BreakGlass } from '../break-glass/index.js';
 import type { ModelCatalog } from '../catalog/index.js';
 import type { MoatConfig } from '../config/index.js';
 import { MoatError, toErrorBody, toMoatError } from '../errors/index.js';
@@ -24,6 +25,7 @@ import { registerModels } from './routes/models.js';
 import { registerOperations } from './routes/operations.js';
 import { registerAdminAudit } from './routes/admin-audit.js';
 import { registerAdminKeys } from './routes/admin-keys.js';
+import { registerBreakGlass } from './routes/admin-break-glass.js';
 import { installAdminAudit } from './admin-audit-hook.js';
 import type { ServerParts } from './server-parts.js';
 
@@ -36,6 +38,8 @@ export interface BuildServerOptions {
   store: MoatStore;
   /** Where admin calls and refused revoked keys are accounted for. */
   auditor: Auditor;
+  /** Break-glass grants; without them the break-glass routes are not served. */
+  breakGlass?: BreakGlass | undefined;
   /** The models served. The server closes it first when it shuts down, to end streams. */
   catalog: ModelCatalog;
 }
@@ -51,6 +55,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     metrics: options.metrics,
     requireScope: (scope) => requireScope(options, scope),
     auditor: options.auditor,
+    breakGlass: options.breakGlass,
     store: options.store,
   };
 
@@ -66,6 +71,9 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerOperations(app, parts);
   registerAdminKeys(app, parts);
   registerAdminAudit(app, parts);
+  if (options.breakGlass !== undefined) {
+    registerBreakGlass(app, { ...parts, breakGlass: options.breakGlass });
+  }
   return app;
 }
 

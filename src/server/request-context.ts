@@ -7,6 +7,8 @@ export interface RequestContext {
   keyId?: string;
   /** The scopes of the key that authenticated the request; never logged. */
   keyScopes?: readonly Scope[];
+  /** True when a break-glass grant captured this request. */
+  isCaptured?: boolean;
   /** A catalog model name, set only once the name is known to be in the catalog. */
   model?: string;
   isStream?: boolean;

@@ -4,6 +4,8 @@ import type { Logger, Metrics } from '../telemetry/index.js';
 interface TelemetryParts {
   logger: Logger;
   metrics: Metrics;
+  /** Open grants are flagged on every access-log line while they last. */
+  breakGlass?: { openCount(): number } | undefined;
 }
 
 /**
@@ -87,7 +89,15 @@ function recordRequest(parts: TelemetryParts, request: FastifyRequest, reply: Fa
           : Math.round(context.timeToFirstTokenMs * 100) / 100,
       promptTokens: context.promptTokens,
       completionTokens: context.completionTokens,
+      isCaptured: context.isCaptured,
+      breakGlassOpenGrants: openGrantsOf(parts),
     },
     'request',
   );
+}
+
+/** The number of open break-glass grants, or nothing when there are none. */
+function openGrantsOf(parts: TelemetryParts): number | undefined {
+  const count = parts.breakGlass?.openCount() ?? 0;
+  return count > 0 ? count : undefined;
 }

@@ -3,6 +3,7 @@ import type { Scope } from '../auth/index.js';
 import type { ModelCatalog } from '../catalog/index.js';
 import type { Metrics } from '../telemetry/index.js';
 import type { Auditor } from '../audit/index.js';
+import type { BreakGlass } from '../break-glass/index.js';
 import type { MoatStore } from '../store/index.js';
 
 /** What the routes are given by the server; built once per server. */
@@ -11,6 +12,8 @@ export interface ServerParts {
   metrics: Metrics;
   /** A route-level `onRequest` hook: keys are checked before the body is read. */
   requireScope: (scope: Scope | undefined) => onRequestAsyncHookHandler;
+  /** Break-glass grants; absent when Moat runs without a master key. */
+  breakGlass?: BreakGlass | undefined;
   /** Where actions are accounted for. */
   auditor: Auditor;
   store: MoatStore;

@@ -1,5 +1,12 @@
 export type { ApiKeyRecord, ApiKeyStore } from './api-key-store.js';
 export type { AuditStore, AuditRange, ConfigState } from './audit-store.js';
+export {
+  GRANT_SUBJECT_KINDS,
+  type BreakGlassGrant,
+  type BreakGlassStore,
+  type CaptureRecord,
+  type GrantSubjectKind,
+} from './break-glass-store.js';
 export { STORE_BACKENDS, type MoatStore, type StoreBackend } from './moat-store.js';
 export type { PartSchema, SchemaStep } from './store-schema.js';
 export { openStore, storeLocation, SQLITE_FILE_NAME, type StoreLocation } from './open-store.js';

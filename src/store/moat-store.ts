@@ -1,5 +1,6 @@
 import type { ApiKeyStore } from './api-key-store.js';
 import type { AuditStore } from './audit-store.js';
+import type { BreakGlassStore } from './break-glass-store.js';
 
 /** The two backends; both hold the same tables and pass the same behavioural suite. */
 export const STORE_BACKENDS = ['sqlite', 'postgres'] as const;
@@ -17,6 +18,8 @@ export interface MoatStore {
   readonly apiKeys: ApiKeyStore;
   /** The hash-chained audit log and its checkpoints; append-only. */
   readonly audit: AuditStore;
+  /** Break-glass grants and their encrypted captures. */
+  readonly breakGlass: BreakGlassStore;
   /** Flushes and closes the store; idempotent. */
   close(): Promise<void>;
 }

@@ -18,6 +18,8 @@ export const LOG_FIELDS = [
   'url',
   'models',
   'errorName',
+  'isCaptured',
+  'breakGlassOpenGrants',
 ] as const;
 
 export type LogField = (typeof LOG_FIELDS)[number];

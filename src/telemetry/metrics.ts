@@ -51,6 +51,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly breakGlassOpenGrants = new Gauge({
+    name: 'moat_break_glass_open_grants',
+    help: 'Break-glass grants capturing content right now.',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'moat_' });
   }

@@ -14,6 +14,8 @@ import type { ServerParts } from '../server-parts.js';
 import { abortWhenClientLeaves } from '../client-abort.js';
 import { validateBody } from '../validate-body.js';
 import { findModel } from '../find-model.js';
+import { captureExchange, findCaptureGrant } from '../capture-exchange.js';
+import type { BreakGlassGrant } from '../../store/index.js';
 
 export function registerChatCompletions(app: FastifyInstance, parts: ServerParts): void {
   app.post(
@@ -25,13 +27,17 @@ export function registerChatCompletions(app: FastifyInstance, parts: ServerParts
       const entry = findModel(parts.catalog, request, body.model);
       const chatRequest = toChatRequest(body);
       const signal = abortWhenClientLeaves(reply);
+      const captureGrant = findCaptureGrant(parts.breakGlass, request, entry.name);
 
       request.moat.isStream = body.stream === true;
       reply.header('content-type', 'application/json; charset=utf-8');
-      if (body.stream !== true) return answerWhole({ request, entry, chatRequest, signal, parts });
+      if (body.stream !== true) {
+        return answerWhole({ request, entry, chatRequest, signal, parts, captureGrant });
+      }
 
       const includeUsage = body.stream_options?.include_usage === true;
-      const stream = await openStream({ request, entry, chatRequest, signal, parts }, includeUsage);
+      const call = { request, entry, chatRequest, signal, parts, captureGrant };
+      const stream = await openStream(call, includeUsage);
       return reply.header('content-type', 'text/event-stream; charset=utf-8').send(stream);
     },
   );
@@ -39,6 +45,8 @@ export function registerChatCompletions(app: FastifyInstance, parts: ServerParts
 
 interface ChatCall {
   request: FastifyRequest;
+  /** Set when a break-glass grant captures this request. */
+  captureGrant?: BreakGlassGrant | undefined;
   entry: CatalogEntry;
   chatRequest: ChatRequest;
   signal: AbortSignal;
@@ -48,6 +56,7 @@ interface ChatCall {
 async function answerWhole(call: ChatCall): Promise<object> {
   const completion = await call.entry.backend.completeChat(call.chatRequest, call.signal);
   recordUsage(call, completion.usage);
+  await captureAnswer(call, completion.text);
   return new ChatResponseWriter(call.entry.name).whole(completion);
 }
 
@@ -78,12 +87,14 @@ async function* writeEvents(state: StreamState): AsyncGenerator<string> {
   const { call, writer } = state;
   let deltasSent = 0;
   let isFinished = false;
+  const captured: string[] = [];
   yield writer.firstChunk();
   try {
     for (let step = state.first; step.done !== true; step = await state.events.next()) {
       const event = step.value;
       if (event.type === 'delta') {
         markFirstToken(call);
+        if (call.captureGrant !== undefined) captured.push(event.text);
         yield writer.deltaChunk(event.text);
         // Kept current as it goes: if the client leaves, the access log is written when the
         // response closes, before this generator is unwound.
@@ -103,7 +114,14 @@ async function* writeEvents(state: StreamState): AsyncGenerator<string> {
   } finally {
     if (!isFinished) recordPartialOutput(call, deltasSent);
     await state.events.return?.();
+    await captureAnswer(call, captured.join(''));
   }
+}
+
+async function captureAnswer(call: ChatCall, answer: string): Promise<void> {
+  const { breakGlass } = call.parts;
+  if (call.captureGrant === undefined || breakGlass === undefined) return;
+  await captureExchange(breakGlass, call.request, { grant: call.captureGrant, answer });
 }
 
 function markFirstToken(call: ChatCall): void {

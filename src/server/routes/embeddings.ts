@@ -4,6 +4,7 @@ import { abortWhenClientLeaves } from '../client-abort.js';
 import type { ServerParts } from '../server-parts.js';
 import { unsupportedFieldError, validateBody } from '../validate-body.js';
 import { findModel } from '../find-model.js';
+import { captureExchange, findCaptureGrant } from '../capture-exchange.js';
 
 const embeddingRequestSchema = z.strictObject({
   model: z.string().min(1).max(256),
@@ -26,7 +27,11 @@ export function registerEmbeddings(app: FastifyInstance, parts: ServerParts): vo
     const entry = findModel(parts.catalog, request, body.model);
     const inputs = typeof body.input === 'string' ? [body.input] : body.input;
 
+    const captureGrant = findCaptureGrant(parts.breakGlass, request, entry.name);
     const result = await entry.backend.embed(inputs, abortWhenClientLeaves(reply));
+    if (captureGrant !== undefined && parts.breakGlass !== undefined) {
+      await captureExchange(parts.breakGlass, request, { grant: captureGrant, answer: '' });
+    }
     request.moat.promptTokens = result.promptTokens;
     parts.metrics.tokens.inc({ model: entry.name, kind: 'prompt' }, result.promptTokens);
 

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { MoatStore } from '../moat-store.js';
 import { createApiKeyStore } from './api-key-store.js';
 import { createAuditStore } from './audit-store.js';
+import { createBreakGlassStore } from './break-glass-store.js';
 import { POSTGRES_STORE_NAME, runMigrations } from './migrations.js';
 import { POSTGRES_SCHEMAS } from './schemas.js';
 
@@ -77,6 +78,7 @@ function createStore(pool: pg.Pool): MoatStore {
     backend: 'postgres',
     apiKeys: createApiKeyStore(pool),
     audit: createAuditStore(pool),
+    breakGlass: createBreakGlassStore(pool),
     close: async () => {
       closing ??= pool.end();
       return closing;

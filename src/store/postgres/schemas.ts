@@ -1,9 +1,14 @@
 import type { PartSchema } from '../store-schema.js';
 import { API_KEY_SCHEMA } from './api-key-store.js';
 import { AUDIT_SCHEMA } from './audit-store.js';
+import { BREAK_GLASS_SCHEMA } from './break-glass-store.js';
 
 /**
  * Every part's tables on PostgreSQL, in the order they are created. A part with tables
  * appends its schema here and the same part to `sqlite/schemas.ts` (docs/store.md).
  */
-export const POSTGRES_SCHEMAS: readonly PartSchema[] = [API_KEY_SCHEMA, AUDIT_SCHEMA];
+export const POSTGRES_SCHEMAS: readonly PartSchema[] = [
+  API_KEY_SCHEMA,
+  AUDIT_SCHEMA,
+  BREAK_GLASS_SCHEMA,
+];

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { MoatStore } from '../moat-store.js';
 import { createApiKeyStore } from './api-key-store.js';
 import { createAuditStore } from './audit-store.js';
+import { createBreakGlassStore } from './break-glass-store.js';
 import { assertSchemaNotNewer, runMigrations } from './migrations.js';
 import { SQLITE_SCHEMAS } from './schemas.js';
 
@@ -88,6 +89,7 @@ function createStore(db: Database.Database, isInMemory: boolean): MoatStore {
     backend: 'sqlite',
     apiKeys: createApiKeyStore(db),
     audit: createAuditStore(db),
+    breakGlass: createBreakGlassStore(db),
     close: async () => {
       if (isClosed) return;
       isClosed = true;
