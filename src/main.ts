@@ -2,7 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { AuditLog, SYSTEM_ACTOR, type Auditor } from './audit/index.js';
 import { createApiKey } from './auth/index.js';
 import { loadCatalog, type ModelCatalog } from './catalog/index.js';
-import type { MoatConfig } from './config/index.js';
+import { ConfigError, type MoatConfig } from './config/index.js';
+import {
+  EgressPolicy,
+  findUnallowedDestinations,
+  installEgressGuard,
+  type ConfiguredDestination,
+  type EgressDenial,
+} from './egress/index.js';
 import { buildServer } from './server/index.js';
 import { openStore, storeLocation, type MoatStore } from './store/index.js';
 import { createLogger, Metrics, type Logger, type MoatLogger } from './telemetry/index.js';
@@ -31,18 +38,42 @@ interface Serving {
   close(): Promise<void>;
 }
 
-/** The composition root: config → logger → store → catalog → server. */
+/**
+ * The composition root: config → egress guard → logger → store → catalog → server. The
+ * guard's policy is set before anything that could connect is opened.
+ */
 export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
+  const policy = checkEgressPolicy(config);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const log = createLogger({ level: config.log.level, ...optionalFile(config.log.file) });
-  const store = await openStoreOrCloseLog(config, log);
+  const metrics = new Metrics();
+  // Refusals reach the audit log once it is open; until then (while the store connects)
+  // they are logged and counted only.
+  const egressAudit: { auditor: Auditor | undefined } = { auditor: undefined };
+  const guard = installEgressGuard();
+  guard.setPolicy(policy);
+  guard.setDeniedListener((denial) => {
+    reportEgressDenial(denial, { logger: log.logger, metrics, auditor: egressAudit.auditor });
+  });
+  reportExpiredRules(policy, log.logger);
+  const store = await openStoreOrCloseLog(config, log).catch((error: unknown) => {
+    guard.setDeniedListener(undefined);
+    throw error;
+  });
   const auditLog = new AuditLog({ store: store.audit });
+  egressAudit.auditor = auditLog;
 
   let serving: Serving | undefined;
   let firstAdminToken: string | undefined;
   try {
     await auditLog.recordStart(config);
-    serving = await startServing(config, { logger: log.logger, store, auditor: auditLog });
+    await auditExpiredRules(policy, auditLog);
+    serving = await startServing(config, {
+      logger: log.logger,
+      store,
+      auditor: auditLog,
+      metrics,
+    });
     // Only once Moat listens: a key made before a failed start would stay in the store while
     // its token, shown only on a successful start, would be lost with no way to recover it.
     firstAdminToken = await createFirstAdminKey(store, auditLog);
@@ -50,6 +81,7 @@ export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
     await serving?.close();
     await auditLog.close();
     await store.close();
+    guard.setDeniedListener(undefined);
     await log.close();
     throw error;
   }
@@ -66,6 +98,7 @@ export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
       await running.close();
       await auditLog.close();
       await store.close();
+      guard.setDeniedListener(undefined);
       log.logger.info({}, 'stopped');
       await log.close();
     }),
@@ -88,19 +121,101 @@ async function openStoreOrCloseLog(config: MoatConfig, log: MoatLogger): Promise
 /** Loads the catalog and listens; when either fails, closes what it had opened. */
 async function startServing(
   config: MoatConfig,
-  parts: { logger: Logger; store: MoatStore; auditor: Auditor },
+  parts: { logger: Logger; store: MoatStore; auditor: Auditor; metrics: Metrics },
 ): Promise<Serving> {
   const catalog = await loadCatalog(config);
   const closers = [() => catalog.close()];
 
   try {
-    const app = buildServer({ ...parts, config, metrics: new Metrics(), catalog });
+    const app = buildServer({ ...parts, config, catalog });
     closers.unshift(() => app.close());
     const url = await app.listen({ host: config.server.host, port: config.server.port });
     return { url, catalog, close: () => closeInOrder(closers) };
   } catch (error) {
     await closeInOrder(closers);
     throw error;
+  }
+}
+
+/**
+ * The allow-list as a policy, once every configured destination is known to be allowed: an
+ * upstream no rule allows would fail every request, so Moat refuses to start instead.
+ */
+function checkEgressPolicy(config: MoatConfig): EgressPolicy {
+  const policy = new EgressPolicy(config.egress.allow);
+  const problems = findUnallowedDestinations(policy, configuredDestinations(config), Date.now());
+  if (problems.length === 0) return policy;
+
+  const lines = problems.map((problem) => `  - ${problem.key}: ${problem.text}`);
+  throw new ConfigError(
+    ['egress policy does not allow a configured destination:', ...lines].join('\n'),
+  );
+}
+
+/** Every place the configuration tells Moat to connect to. */
+function configuredDestinations(config: MoatConfig): ConfiguredDestination[] {
+  const upstreams = config.models.flatMap((model, index) =>
+    model.backend === 'upstream' ? [{ key: `models[${index}].baseUrl`, url: model.baseUrl }] : [],
+  );
+  const store = config.store.url === undefined ? [] : [{ key: 'store.url', url: config.store.url }];
+  return [...store, ...upstreams];
+}
+
+/**
+ * Where every refusal of the egress guard is reported: a log record naming destination and
+ * port, a metric, and an `egress.refused` audit entry.
+ */
+function reportEgressDenial(
+  denial: EgressDenial,
+  parts: { logger: Logger; metrics: Metrics; auditor: Auditor | undefined },
+): void {
+  parts.metrics.egressDenied.inc({ kind: denial.kind, reason: denial.reason });
+  const targets = egressAuditTargets(denial.destination, denial.port);
+  // The connect has already failed for the caller; a failed append must not add a second
+  // failure on top, and the log record above still accounts for the refusal.
+  void parts.auditor
+    ?.record({ actor: SYSTEM_ACTOR, action: 'egress.refused', targets, outcome: 'refused' })
+    .catch(() => undefined);
+  parts.logger.warn(
+    {
+      egressKind: denial.kind,
+      egressReason: denial.reason,
+      destination: denial.destination,
+      resolvedAddress: denial.resolvedAddress,
+      port: denial.port,
+    },
+    'egress denied',
+  );
+}
+
+/** Expired rules deny; saying so at start spares an operator a hunt for refused connections. */
+function reportExpiredRules(policy: EgressPolicy, logger: Logger): void {
+  for (const rule of policy.expiredRules(Date.now())) {
+    logger.warn(
+      { ruleIndex: rule.index, destination: rule.config.destination, expires: rule.config.expires },
+      'egress rule expired',
+    );
+  }
+}
+
+/** Audit entries carry only target-shaped ids: a destination that is not one is named generically. */
+function egressAuditTargets(destination: string, port: number | undefined): string[] {
+  const host = /^[A-Za-z0-9._:-]{1,128}$/.test(destination) ? destination : 'unprintable';
+  return port === undefined ? [`host:${host}`] : [`host:${host}`, `port:${port}`];
+}
+
+async function auditExpiredRules(policy: EgressPolicy, auditor: Auditor): Promise<void> {
+  for (const rule of policy.expiredRules(Date.now())) {
+    const targets = [
+      `rule:${rule.index}`,
+      ...egressAuditTargets(rule.config.destination, undefined),
+    ];
+    await auditor.record({
+      actor: SYSTEM_ACTOR,
+      action: 'egress.rule-expired',
+      targets,
+      outcome: 'ok',
+    });
   }
 }
 

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoModel } from '../src/inference/index.js';
+import { loopbackEgressYaml } from './support/egress-rules.js';
 import { spawnMoat, type MoatProcess } from './support/moat-process.js';
 import { startOpenAiStandIn, type OpenAiStandIn } from './support/openai-stand-in.js';
 
@@ -101,7 +102,7 @@ function configText(modelFile: string): string {
       (standIn, index) =>
         `  - { name: failing${index}, backend: upstream, baseUrl: "${standIn.url}", timeoutMs: 300 }`,
     ),
-    '',
+    loopbackEgressYaml(),
   ].join('\n');
 }
 

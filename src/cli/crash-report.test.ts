@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loopbackEgressYaml } from '../../test/support/egress-rules.js';
 import { describeCrash, handleCrash } from './crash-report.js';
 
 const SECRET = 'canary-51d0-prompt-text';
@@ -118,7 +119,8 @@ async function serveUntilFault(
   writeFileSync(
     configFile,
     `log:\n  file: ${options.logFile}\nmodels:\n` +
-      '  - name: up\n    backend: upstream\n    baseUrl: http://127.0.0.1:9/v1\n',
+      '  - name: up\n    backend: upstream\n    baseUrl: http://127.0.0.1:9/v1\n' +
+      loopbackEgressYaml(),
   );
   const entry = "import { runCli } from './src/cli/index.ts'; await runCli(process.argv.slice(1));";
   const args = ['serve', '--config', configFile, '--data', folder, '--port', '0'];

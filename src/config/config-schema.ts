@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { egressSchema } from '../egress/index.js';
 
 /**
  * A whole number within bounds, with one message for every way a value can miss (wrong
@@ -128,6 +129,8 @@ export const configSchema = z.strictObject({
   breakGlass: breakGlassSchema.default(breakGlassSchema.parse({})),
   /** The catalog. Empty means: serve the generated demo model. @default [] */
   models: z.array(modelConfigSchema).max(256).default([]),
+  /** What Moat may connect to; nothing else, loopback included. @default { allow: [] } */
+  egress: egressSchema.default(egressSchema.parse({})),
 });
 
 export type MoatConfig = z.infer<typeof configSchema>;

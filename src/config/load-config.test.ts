@@ -279,7 +279,7 @@ describe('docs/configuration.md', () => {
 
   it('documents every top-level and nested key of the schema', () => {
     const defaults = configSchema.parse({});
-    const keys = ['dataDir', 'models', 'server.tls.certFile', 'server.tls.keyFile'];
+    const keys = ['dataDir', 'models', 'server.tls.certFile', 'server.tls.keyFile', 'egress.allow'];
     for (const section of ['server', 'log', 'engine', 'breakGlass'] as const) {
       for (const key of Object.keys(defaults[section])) keys.push(`${section}.${key}`);
     }

@@ -112,6 +112,12 @@ export const ERROR_CODES = {
     isRetryable: true,
     message: 'The upstream inference server answered with an error.',
   },
+  egress_denied: {
+    status: 502,
+    type: 'api_error',
+    isRetryable: false,
+    message: 'Moat refused an outbound connection that no egress rule allows.',
+  },
   upstream_unavailable: {
     status: 503,
     type: 'api_error',

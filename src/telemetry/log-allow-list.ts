@@ -20,6 +20,13 @@ export const LOG_FIELDS = [
   'errorName',
   'isCaptured',
   'breakGlassOpenGrants',
+  'egressKind',
+  'egressReason',
+  'destination',
+  'resolvedAddress',
+  'port',
+  'ruleIndex',
+  'expires',
 ] as const;
 
 export type LogField = (typeof LOG_FIELDS)[number];
@@ -28,7 +35,14 @@ export type LogField = (typeof LOG_FIELDS)[number];
  * The only messages a log line may carry: short event phrases chosen by Moat. A message is
  * the easiest place to slip text into a log, so it is a closed list like the fields.
  */
-export const LOG_EVENTS = ['request', 'listening', 'stopped', 'uncaught error'] as const;
+export const LOG_EVENTS = [
+  'request',
+  'listening',
+  'stopped',
+  'uncaught error',
+  'egress denied',
+  'egress rule expired',
+] as const;
 
 export type LogEvent = (typeof LOG_EVENTS)[number];
 

@@ -57,6 +57,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly egressDenied = new Counter({
+    name: 'moat_egress_denied_total',
+    help: 'Connections and lookups the egress guard refused, by way out and reason.',
+    labelNames: ['kind', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'moat_' });
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { configSchema } from '../../src/config/index.js';
 import { writeDemoModel } from '../../src/inference/index.js';
 import { startMoat, type RunningMoat } from '../../src/main.js';
+import { LOOPBACK_TEST_RULE } from './egress-rules.js';
 
 export interface TestMoat extends RunningMoat {
   dataDir: string;
@@ -18,6 +19,8 @@ export interface TestMoatOptions {
   upstreams?: { name: string; baseUrl: string; upstreamModel?: string; timeoutMs?: number }[];
   /** Raw config sections, validated by the real schema like a config file would be. */
   config?: { server?: Record<string, unknown>; engine?: Record<string, unknown> };
+  /** The allow-list. @default one rule for every port of 127.0.0.1 (`LOOPBACK_TEST_RULE`) */
+  egressRules?: readonly unknown[];
 }
 
 /** A real Moat in this process, on a free loopback port, with its own data folder. */
@@ -36,6 +39,7 @@ export async function startTestMoat(options: TestMoatOptions = {}): Promise<Test
       { name: 'demo', backend: 'embedded', file: modelFile, defaultMaxTokens: 16 },
       ...(options.upstreams ?? []).map((upstream) => ({ backend: 'upstream', ...upstream })),
     ],
+    egress: { allow: options.egressRules ?? [LOOPBACK_TEST_RULE] },
   });
   const moat = await startMoat(config);
   if (moat.firstAdminToken === undefined) throw new Error('a fresh data folder has no admin key');

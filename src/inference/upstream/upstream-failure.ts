@@ -31,6 +31,8 @@ const FAILURE_CODES = {
   EHOSTUNREACH: 'upstream_unavailable',
   ENETUNREACH: 'upstream_unavailable',
   ETIMEDOUT: 'upstream_unavailable',
+  // The egress guard refused the connect: the policy, not the upstream, is the reason.
+  egress_denied: 'egress_denied',
 } as const satisfies Record<string, ErrorCode>;
 
 const SAFE_WORD = /^[A-Za-z0-9_]{1,64}$/;
