@@ -9,6 +9,7 @@ import {
   type ExitCode,
 } from './cli-support.js';
 import { AUDIT_SUBCOMMANDS } from './audit-command.js';
+import { EGRESS_SUBCOMMANDS } from './egress-command.js';
 import { KEYS_SUBCOMMANDS } from './keys-command.js';
 import { MODELS_SUBCOMMANDS } from './models-command.js';
 import { serveCommand } from './serve-command.js';
@@ -21,6 +22,7 @@ const COMMAND_GROUPS = {
   keys: { summary: 'Manage API keys', subcommands: KEYS_SUBCOMMANDS },
   models: { summary: 'Manage models', subcommands: MODELS_SUBCOMMANDS },
   audit: { summary: 'Check, show and export the audit log', subcommands: AUDIT_SUBCOMMANDS },
+  egress: { summary: 'Inspect and enforce the egress allow-list', subcommands: EGRESS_SUBCOMMANDS },
 } as const satisfies Record<string, CommandGroup>;
 
 interface CommandGroup {
@@ -46,8 +48,8 @@ export async function runCli(argv: string[], context: Partial<CliContext> = {}):
   if (first === '--version' || first === '-v') return printText(fullContext, readVersion());
   if (first === 'serve')
     return runCommand(serveCommand, rest, { context: fullContext, path: 'moat serve' });
-  if (first === 'keys' || first === 'models' || first === 'audit') {
-    return runGroup(first, rest, fullContext);
+  if (Object.hasOwn(COMMAND_GROUPS, first)) {
+    return runGroup(first as keyof typeof COMMAND_GROUPS, rest, fullContext);
   }
 
   return failUsage(fullContext, `unknown command "${first}"`, 'moat --help');

@@ -17,3 +17,18 @@ export {
   findUnallowedDestinations,
   type ConfiguredDestination,
 } from './configured-destinations.js';
+export {
+  FIREWALL_FORMATS,
+  formatFirewallRules,
+  isValidServiceUser,
+  type FirewallFormat,
+} from './firewall-rules.js';
+export {
+  hasLeftTheHost,
+  parseProbeTarget,
+  probeTargets,
+  type ProbeResult,
+  type ProbeTarget,
+} from './egress-probe.js';
+export { readNameServers, resolveRuleNames } from './resolve-rule-names.js';
+export { parseIpAddress } from './ip-address.js';

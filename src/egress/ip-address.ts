@@ -78,6 +78,25 @@ export function formatIpAddress(address: IpAddress): string {
   return groups.join(':');
 }
 
+/**
+ * The range in firewall form: a range inside `::ffff:0:0/96` becomes its IPv4 range, and the
+ * bits past the prefix are cleared, as `nft` and `iptables` expect (`10.0.0.0/8`).
+ */
+export function formatIpRange(range: IpRange): string {
+  const { base, prefixLength } = canonicalRangeBase(range);
+  const bytes = base.bytes.map((byte, index) => {
+    const keptBits = Math.min(8, Math.max(0, prefixLength - index * 8));
+    return byte & ((0xff << (8 - keptBits)) & 0xff);
+  });
+  const text = formatIpAddress({ family: base.family, bytes });
+  return prefixLength === bytes.length * 8 ? text : `${text}/${prefixLength}`;
+}
+
+/** The IP family a range belongs to once IPv4-mapped ranges are taken as IPv4. */
+export function rangeFamily(range: IpRange): 4 | 6 {
+  return canonicalRangeBase(range).base.family;
+}
+
 /** A range over `::ffff:0:0/96` or its subranges is the same range of IPv4 addresses. */
 function canonicalRangeBase(range: IpRange): IpRange {
   const canonical = canonicalAddress(range.base);
