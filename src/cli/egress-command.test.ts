@@ -77,7 +77,7 @@ describe('moat egress rules', () => {
     const run = await runCliCaptured(['egress', 'rules', '--config', config, '--user', 'moat']);
 
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain('meta skuid != "moat" accept');
+    expect(run.stdout).toContain('meta skuid "moat" jump service_user');
     expect(run.stdout).toContain('ip daddr 127.0.0.1 tcp dport { 11434, 8000-8100 } accept');
     expect(run.stdout).toContain('counter name "dropped" drop');
     expect(run.stdout).toContain('egress.allow[1] fd00::/8: expired on 2020-01-01, so left out');
