@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliCaptured } from './support/cli-run.js';
 import { LOOPBACK_TEST_RULE } from './support/egress-rules.js';
 import { startOpenAiStandIn, type OpenAiStandIn } from './support/openai-stand-in.js';
 import { startTestMoat, type TestMoat } from './support/test-moat.js';
@@ -141,6 +142,26 @@ describe('a refused connection at run time', () => {
       egressKind: 'connect',
     });
     expect(await readFile(moat.logFile, 'utf8')).not.toContain(canary.slice(0, 12));
+
+    const audit = await runCliCaptured([
+      'audit',
+      'show',
+      '--data',
+      moat.dataDir,
+      '--action',
+      'egress',
+      '--json',
+    ]);
+    const entries = audit.stdout
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries).toEqual([
+      expect.objectContaining({
+        action: 'egress.refused',
+        outcome: 'refused',
+        targets: ['host:localhost', `port:${standIn.port}`],
+      }),
+    ]);
   });
 });
 
