@@ -116,6 +116,22 @@ describe('fields that try to steer where Moat connects', () => {
   });
 });
 
+describe('a model name outside the catalog', () => {
+  it('is refused, never forwarded to an upstream', async () => {
+    for (const model of ['gpt-4o', 'stand-in-model', 'by-name/../demo', 'http://127.0.0.1/v1']) {
+      const chat = await post('/v1/chat/completions', {
+        model,
+        messages: [{ role: 'user', content: 'hello' }],
+      });
+      expect(chat.status, model).toBe(404);
+      expect(chat.json).toMatchObject({ error: { code: 'model_not_found' } });
+      const embedding = await post('/v1/embeddings', { model, input: 'hello' });
+      expect(embedding.status, model).toBe(404);
+    }
+    expect(standIn.received).toEqual([]);
+  });
+});
+
 describe('a refused connection at run time', () => {
   it('answers egress_denied, counts it and logs destination and port only', async () => {
     const canary = 'canary-egress-7f3a9c41d2';

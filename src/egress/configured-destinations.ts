@@ -45,9 +45,10 @@ export function findUnallowedDestinations(
       decision.reason === 'rule_expired'
         ? 'the rule that allowed it has expired'
         : 'no rule allows it';
+    const fix = 'add a rule for it to egress.allow (see docs/egress.md)';
     problems.push({
       key,
-      text: `connects to ${target.host} port ${target.port}, but ${why}; add a rule for it to egress.allow (see docs/egress.md)`,
+      text: `connects to ${target.host} port ${target.port}, but ${why}; ${fix}`,
     });
   }
   return problems;

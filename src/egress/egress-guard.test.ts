@@ -251,6 +251,18 @@ describe('the egress guard on DNS and UDP', () => {
   });
 });
 
+describe('the egress guard on internal bindings', () => {
+  it('refuses the socket bindings that process.binding still hands out', () => {
+    const binding = (process as unknown as { binding: (name: string) => unknown }).binding;
+    expect(() => binding('tcp_wrap')).toThrow(expect.objectContaining({ code: 'egress_denied' }));
+    expect(() => binding('cares_wrap')).toThrow(expect.objectContaining({ code: 'egress_denied' }));
+    expect(denials.map((denial) => denial.destination)).toEqual([
+      'binding:tcp_wrap',
+      'binding:cares_wrap',
+    ]);
+  });
+});
+
 describe('the sentinel', () => {
   it('accepted no connection through any trick', () => {
     expect(sentinelConnections).toBe(0);

@@ -1,3 +1,4 @@
+import { guardBindings } from './binding-guard.js';
 import { dnsModule as dns } from './builtin-modules.js';
 import { syncBuiltinESMExports } from 'node:module';
 import { MoatError } from '../errors/index.js';
@@ -40,6 +41,7 @@ export function installEgressGuard(): EgressGuard {
   guardSockets(context, systemLookup);
   guardDns(context);
   guardUdp(context);
+  guardBindings(context);
   // Modules that imported `lookup` or `resolve4` by name from `node:dns` hold a separate
   // binding; this brings those bindings up to the guarded functions too.
   syncBuiltinESMExports();
