@@ -44,6 +44,7 @@ let brokenUpstream: OpenAiStandIn;
 let failingUpstreams: OpenAiStandIn[] = [];
 let adminToken: string;
 let metricsText = '';
+let auditText = '';
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'moat-leak-'));
@@ -205,6 +206,7 @@ describe('moat serve as a child process, with canaries in every content field', 
     }
     const keyStatuses = await presentBadKeys();
     const urlStatuses = await sendCanariesInUrls();
+    const adminStatuses = await sendCanariesToAdminRoutes();
 
     expect(statuses).toEqual({
       demo: 200,
@@ -226,6 +228,7 @@ describe('moat serve as a child process, with canaries in every content field', 
     expect(failureStatuses.every((status) => status >= 500 || status === 200)).toBe(true);
     expect(keyStatuses).toEqual([401, 401, 401, 401]);
     expect(urlStatuses).toEqual([404, 404, 404]);
+    expect(adminStatuses).toEqual([404, 400, 400, 403, 401]);
   });
 
   it('exposes metrics without any canary, then stops cleanly', async () => {
@@ -237,6 +240,23 @@ describe('moat serve as a child process, with canaries in every content field', 
     expect(metricsText).toContain('moat_http_requests_total');
 
     expect(await moat.stop()).toBe(0);
+  });
+
+  it('audited key use, refusals and admin calls with ids only', () => {
+    auditText = runMoatCommand(['audit', 'show', '--json']).trimEnd();
+    const actions = auditText
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { action: string }).action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'audit.started',
+        'key.created',
+        'key.revoked',
+        'key.used-after-revocation',
+        'admin.request',
+        'audit.stopped',
+      ]),
+    );
   });
 
   it('wrote no canary, and no piece of one, anywhere', () => {
@@ -319,6 +339,33 @@ async function sendCanariesInUrls(): Promise<number[]> {
   return [...statuses, anonymous.statusCode];
 }
 
+/** Admin routes given canaries in ids, bodies and filters, with and without the right key. */
+async function sendCanariesToAdminRoutes(): Promise<number[]> {
+  const calls: [string, string, string | null, string | undefined][] = [
+    ['DELETE', `/admin/keys/${canary('adminid')}`, adminToken, undefined],
+    ['POST', '/admin/keys', adminToken, JSON.stringify({ name: 'x', scopes: [canary('scope')] })],
+    ['POST', '/admin/keys', adminToken, JSON.stringify({ name: canary('keyname') + '!' })],
+    ['GET', `/admin/audit?actor=${canary('filter')}`, adminToken, undefined],
+    ['GET', `/admin/keys?q=${canary('anon')}`, null, undefined],
+  ];
+  const statuses: number[] = [];
+  for (const [method, path, token, body] of calls) {
+    const response = await request(`${moat.url}${path}`, {
+      method: method as 'GET',
+      headers: {
+        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body }),
+    });
+    const text = await response.body.text();
+    for (const value of canaries.keys())
+      expect(containsPiece(Buffer.from(text), value, 8)).toBe(false);
+    statuses.push(response.statusCode);
+  }
+  return statuses;
+}
+
 function runMoatCommand(args: string[]): string {
   return execFileSync(process.execPath, [MOAT_BIN, ...args, '--data', dataDir], {
     encoding: 'utf8',
@@ -336,6 +383,7 @@ function everythingWritten(): WrittenItem[] {
     { name: 'stdout', bytes: Buffer.from(moat.stdout()) },
     { name: 'stderr', bytes: Buffer.from(moat.stderr()) },
     { name: 'metrics', bytes: Buffer.from(metricsText) },
+    { name: 'audit', bytes: Buffer.from(auditText) },
     ...filesBelow(dataDir),
     ...filesBelow(childTmp),
     ...filesBelow(join(root, 'log')),

@@ -123,8 +123,6 @@ export class AuditLog implements Auditor {
     if (this.#isClosed) return;
     this.#isClosed = true;
     clearInterval(this.#timer);
-    if (this.#signer === undefined) return;
-
     await this.record({ actor: SYSTEM_ACTOR, action: 'audit.stopped', outcome: 'ok' });
     await this.checkpoint('shutdown');
   }

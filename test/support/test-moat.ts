@@ -18,7 +18,11 @@ export interface TestMoatOptions {
   /** Extra models beside the demo model, which is always served as `demo`. */
   upstreams?: { name: string; baseUrl: string; upstreamModel?: string; timeoutMs?: number }[];
   /** Raw config sections, validated by the real schema like a config file would be. */
-  config?: { server?: Record<string, unknown>; engine?: Record<string, unknown> };
+  config?: {
+    server?: Record<string, unknown>;
+    engine?: Record<string, unknown>;
+    log?: Record<string, unknown>;
+  };
   /** The allow-list. @default one rule for every port of 127.0.0.1 (`LOOPBACK_TEST_RULE`) */
   egressRules?: readonly unknown[];
 }
@@ -33,7 +37,7 @@ export async function startTestMoat(options: TestMoatOptions = {}): Promise<Test
   const config = configSchema.parse({
     dataDir,
     server: { port: 0, ...options.config?.server },
-    log: { level: 'trace', file: logFile },
+    log: { level: 'trace', file: logFile, ...options.config?.log },
     engine: { threads: 1, ...options.config?.engine },
     models: [
       { name: 'demo', backend: 'embedded', file: modelFile, defaultMaxTokens: 16 },
