@@ -32,6 +32,13 @@ export function findUnallowedDestinations(
   for (const { key, url } of destinations) {
     const target = hostAndPort(url);
     if (target === undefined) continue;
+    if (target.host === '') {
+      problems.push({
+        key,
+        text: 'names no TCP host; Moat connects over TCP only, to a host a rule allows',
+      });
+      continue;
+    }
 
     const address = parseIpAddress(target.host);
     const options = { port: target.port, nowMs };
