@@ -13,6 +13,7 @@ import {
 import { buildServer } from './server/index.js';
 import { openStore, storeLocation, type MoatStore } from './store/index.js';
 import { createLogger, Metrics, type Logger, type MoatLogger } from './telemetry/index.js';
+import { WebAssets } from './ui/index.js';
 
 export interface RunningMoat {
   /** The address Moat listens on, e.g. `http://127.0.0.1:8787`. */
@@ -127,7 +128,8 @@ async function startServing(
   const closers = [() => catalog.close()];
 
   try {
-    const app = buildServer({ ...parts, config, catalog });
+    const webAssets = config.web.enabled ? WebAssets.load() : undefined;
+    const app = buildServer({ ...parts, config, catalog, webAssets });
     closers.unshift(() => app.close());
     const url = await app.listen({ host: config.server.host, port: config.server.port });
     return { url, catalog, close: () => closeInOrder(closers) };

@@ -207,6 +207,7 @@ describe('moat serve as a child process, with canaries in every content field', 
     const keyStatuses = await presentBadKeys();
     const urlStatuses = await sendCanariesInUrls();
     const adminStatuses = await sendCanariesToAdminRoutes();
+    const pageStatuses = await useChatPageSession();
 
     expect(statuses).toEqual({
       demo: 200,
@@ -229,6 +230,7 @@ describe('moat serve as a child process, with canaries in every content field', 
     expect(keyStatuses).toEqual([401, 401, 401, 401]);
     expect(urlStatuses).toEqual([404, 404, 404]);
     expect(adminStatuses).toEqual([404, 400, 400, 403, 401]);
+    expect(pageStatuses).toEqual([401, 401, 200, 200, 403, 200, 401]);
   });
 
   it('exposes metrics without any canary, then stops cleanly', async () => {
@@ -366,11 +368,53 @@ async function sendCanariesToAdminRoutes(): Promise<number[]> {
   return statuses;
 }
 
-function runMoatCommand(args: string[]): string {
+function runMoatCommand(args: string[], input = ''): string {
   return execFileSync(process.execPath, [MOAT_BIN, ...args, '--data', dataDir], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH },
+    input,
   });
+}
+
+/**
+ * The chat page's path: an account whose password is a canary, failed sign-ins carrying
+ * canaries, a chat through the session cookie, a forged call, and sign-out. The session
+ * token joins the canaries: it must not be written anywhere either.
+ */
+async function useChatPageSession(): Promise<number[]> {
+  const password = canary('password');
+  runMoatCommand(['users', 'add', 'leaktester'], `${password}\n`);
+  const signIn = async (name: string, secret: string) =>
+    request(`${moat.url}/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name, password: secret }),
+    });
+
+  const statuses = [
+    (await signIn('leaktester', canary('wrongpassword'))).statusCode,
+    (await signIn(canary('username'), password)).statusCode,
+  ];
+  const signedIn = await signIn('leaktester', password);
+  const cookie = String(signedIn.headers['set-cookie']).split(';')[0] ?? '';
+  const { csrfToken } = (await signedIn.body.json()) as { csrfToken: string };
+  canaries.set(cookie.split('=')[1] ?? '', 'session token');
+  statuses.push(signedIn.statusCode);
+
+  const asPerson = async (path: string, headers: Record<string, string>) => {
+    const response = await request(`${moat.url}${path}`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', ...headers },
+      body: path === '/auth/sign-out' ? '{}' : chatBody('demo', { stream: true }),
+    });
+    await response.body.text();
+    return response.statusCode;
+  };
+  statuses.push(await asPerson('/v1/chat/completions', { 'x-moat-csrf': csrfToken }));
+  statuses.push(await asPerson('/v1/chat/completions', { 'x-moat-csrf': canary('csrf') }));
+  statuses.push(await asPerson('/auth/sign-out', { 'x-moat-csrf': csrfToken }));
+  statuses.push(await asPerson('/v1/chat/completions', { 'x-moat-csrf': csrfToken }));
+  return statuses;
 }
 
 interface WrittenItem {

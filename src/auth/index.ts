@@ -1,4 +1,4 @@
-export { SCOPES, isScope, type Scope } from './scopes.js';
+export { SCOPES, SESSION_SCOPES, isScope, type Scope } from './scopes.js';
 export {
   createApiKey,
   authenticateToken,
@@ -9,3 +9,19 @@ export {
   type CreateApiKeyOptions,
   type AuthenticateOptions,
 } from './api-keys.js';
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords.js';
+export {
+  authenticateUser,
+  createUser,
+  findOrCreateProxyUser,
+  isUserName,
+} from './user-accounts.js';
+export {
+  authenticateSession,
+  createSession,
+  csrfTokenFor,
+  destroySession,
+  isCsrfTokenValid,
+  type ActiveSession,
+  type CreatedSession,
+} from './web-sessions.js';

@@ -5,3 +5,6 @@ export type Scope = (typeof SCOPES)[number];
 export function isScope(value: string): value is Scope {
   return (SCOPES as readonly string[]).includes(value);
 }
+
+/** What a person signed in to the chat page may do: chat, and keep their own memory. */
+export const SESSION_SCOPES: readonly Scope[] = ['chat', 'memory'];

@@ -20,6 +20,11 @@ export interface CliOutput {
 export interface CliContext {
   output: CliOutput;
   env: NodeJS.ProcessEnv;
+  /**
+   * Reads a password without echo on a terminal, else from standard input's first line;
+   * with `isConfirmed`, a terminal is asked twice.
+   */
+  readSecret(options: { prompt: string; isConfirmed: boolean }): Promise<string>;
 }
 
 /** A subcommand: its one-line summary for the parent's help, its own help, and its action. */

@@ -12,7 +12,9 @@ import { AUDIT_SUBCOMMANDS } from './audit-command.js';
 import { EGRESS_SUBCOMMANDS } from './egress-command.js';
 import { KEYS_SUBCOMMANDS } from './keys-command.js';
 import { MODELS_SUBCOMMANDS } from './models-command.js';
+import { readSecret } from './read-secret.js';
 import { serveCommand } from './serve-command.js';
+import { USERS_SUBCOMMANDS } from './users-command.js';
 
 export { EXIT_CODES, type CliContext, type CliOutput, type ExitCode } from './cli-support.js';
 export { formatServeBanner, type ServeBannerInput } from './serve-banner.js';
@@ -23,6 +25,7 @@ const COMMAND_GROUPS = {
   models: { summary: 'Manage models', subcommands: MODELS_SUBCOMMANDS },
   audit: { summary: 'Check, show and export the audit log', subcommands: AUDIT_SUBCOMMANDS },
   egress: { summary: 'Inspect and enforce the egress allow-list', subcommands: EGRESS_SUBCOMMANDS },
+  users: { summary: 'Manage chat page accounts', subcommands: USERS_SUBCOMMANDS },
 } as const satisfies Record<string, CommandGroup>;
 
 interface CommandGroup {
@@ -40,6 +43,7 @@ export async function runCli(argv: string[], context: Partial<CliContext> = {}):
   const fullContext: CliContext = {
     output: context.output ?? consoleOutput,
     env: context.env ?? process.env,
+    readSecret: context.readSecret ?? readSecret,
   };
   const [first, ...rest] = argv;
 

@@ -58,6 +58,25 @@ const engineSchema = z.strictObject({
   maxQueuedRequests: wholeNumber(0, 100_000).default(64),
 });
 
+const proxyIdentitySchema = z.strictObject({
+  /** Request header that carries the signed-in person's name, set by the proxy. */
+  header: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/, 'use a lowercase header name')
+    .refine((name) => !['cookie', 'authorization', 'host'].includes(name), 'use another header'),
+  /** Addresses the proxy connects from; the header is ignored from any other address. */
+  trustedAddresses: z.array(z.ipv4().or(z.ipv6())).min(1).max(64),
+});
+
+const webSchema = z.strictObject({
+  /** Serve the chat page at `/`. @default true */
+  enabled: z.boolean().default(true),
+  /** How long a sign-in lasts, from sign-in. @default 720 */
+  sessionTtlMinutes: wholeNumber(5, 43_200).default(720),
+  /** Trust a reverse proxy's identity header instead of passwords. */
+  proxyIdentity: proxyIdentitySchema.optional(),
+});
+
 const modelBaseShape = {
   name: nameSchema,
   /** Most tokens an answer may have when the caller does not say. @default 256 */
@@ -127,6 +146,7 @@ export const configSchema = z.strictObject({
   log: logSchema.default(logSchema.parse({})),
   engine: engineSchema.default(engineSchema.parse({})),
   breakGlass: breakGlassSchema.default(breakGlassSchema.parse({})),
+  web: webSchema.default(webSchema.parse({})),
   /** The catalog. Empty means: serve the generated demo model. @default [] */
   models: z.array(modelConfigSchema).max(256).default([]),
   /** What Moat may connect to; nothing else, loopback included. @default { allow: [] } */
@@ -134,6 +154,7 @@ export const configSchema = z.strictObject({
 });
 
 export type MoatConfig = z.infer<typeof configSchema>;
+export type WebConfig = z.infer<typeof webSchema>;
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 export type EmbeddedModelConfig = z.infer<typeof embeddedModelSchema>;
 export type UpstreamModelConfig = z.infer<typeof upstreamModelSchema>;

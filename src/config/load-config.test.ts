@@ -279,8 +279,16 @@ describe('docs/configuration.md', () => {
 
   it('documents every top-level and nested key of the schema', () => {
     const defaults = configSchema.parse({});
-    const keys = ['dataDir', 'models', 'server.tls.certFile', 'server.tls.keyFile', 'egress.allow'];
-    for (const section of ['server', 'log', 'engine', 'breakGlass'] as const) {
+    const keys = [
+      'dataDir',
+      'models',
+      'server.tls.certFile',
+      'server.tls.keyFile',
+      'egress.allow',
+      'web.proxyIdentity.header',
+      'web.proxyIdentity.trustedAddresses',
+    ];
+    for (const section of ['server', 'log', 'engine', 'breakGlass', 'web'] as const) {
       for (const key of Object.keys(defaults[section])) keys.push(`${section}.${key}`);
     }
     for (const key of keys) expect(docs, key).toContain(`\`${key}\``);

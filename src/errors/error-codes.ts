@@ -40,6 +40,24 @@ export const ERROR_CODES = {
     isRetryable: false,
     message: 'The API key is not valid, or it has been revoked.',
   },
+  invalid_credentials: {
+    status: 401,
+    type: 'authentication_error',
+    isRetryable: false,
+    message: 'The name and password do not match an account.',
+  },
+  session_expired: {
+    status: 401,
+    type: 'authentication_error',
+    isRetryable: false,
+    message: 'The sign-in session has ended or is not valid. Sign in again.',
+  },
+  csrf_failed: {
+    status: 403,
+    type: 'permission_error',
+    isRetryable: false,
+    message: "The request did not carry the session's CSRF token, or came from another origin.",
+  },
   insufficient_scope: {
     status: 403,
     type: 'permission_error',

@@ -14,7 +14,9 @@ import type { MoatConfig } from '../config/index.js';
 import { MoatError, toErrorBody, toMoatError } from '../errors/index.js';
 import type { MoatStore } from '../store/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
-import { requireScope } from './authenticate.js';
+import { whyNotLoopback } from '../config/index.js';
+import type { WebAssets } from '../ui/index.js';
+import { requireScope, type AuthParts } from './authenticate.js';
 import { sendError } from './error-reply.js';
 import { installJsonParser } from './json-body.js';
 import { installRequestTelemetry } from './request-telemetry.js';
@@ -27,6 +29,10 @@ import { registerAdminAudit } from './routes/admin-audit.js';
 import { registerAdminKeys } from './routes/admin-keys.js';
 import { registerBreakGlass } from './routes/admin-break-glass.js';
 import { installAdminAudit } from './admin-audit-hook.js';
+import { registerAuthSession } from './routes/auth-session.js';
+import { registerWebPage } from './routes/web-page.js';
+import { installSecurityHeaders } from './security-headers.js';
+import { SessionCookie } from './session-cookie.js';
 import type { ServerParts } from './server-parts.js';
 
 export interface BuildServerOptions {
@@ -42,6 +48,8 @@ export interface BuildServerOptions {
   breakGlass?: BreakGlass | undefined;
   /** The models served. The server closes it first when it shuts down, to end streams. */
   catalog: ModelCatalog;
+  /** The built chat page; without it (or with `web.enabled: false`) `/` is not served. */
+  webAssets?: WebAssets | undefined;
 }
 
 type BeginRequest = (request: FastifyRequest, reply: FastifyReply) => void;
@@ -50,10 +58,15 @@ type BeginRequest = (request: FastifyRequest, reply: FastifyReply) => void;
 export function buildServer(options: BuildServerOptions): FastifyInstance {
   const early: { beginRequest?: BeginRequest } = {};
   const app = Fastify(fastifyOptions(options.config, early));
+  const auth: AuthParts = {
+    store: options.store,
+    auditor: options.auditor,
+    sessionCookie: sessionCookieFor(options),
+  };
   const parts: ServerParts = {
     catalog: options.catalog,
     metrics: options.metrics,
-    requireScope: (scope) => requireScope(options, scope),
+    requireScope: (scope) => requireScope(auth, scope),
     auditor: options.auditor,
     breakGlass: options.breakGlass,
     store: options.store,
@@ -61,10 +74,16 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
 
   installJsonParser(app);
   early.beginRequest = installRequestTelemetry(app, options);
+  installSecurityHeaders(app);
   installShutdown(app, options.catalog);
   installErrorAnswers(app);
   installAdminAudit(app, options.auditor);
 
+  if (auth.sessionCookie !== undefined && options.webAssets !== undefined) {
+    const { store, config } = options;
+    registerAuthSession(app, { store, web: config.web, sessionCookie: auth.sessionCookie });
+    registerWebPage(app, options.webAssets);
+  }
   registerChatCompletions(app, parts);
   registerEmbeddings(app, parts);
   registerModels(app, parts);
@@ -75,6 +94,17 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     registerBreakGlass(app, { ...parts, breakGlass: options.breakGlass });
   }
   return app;
+}
+
+/**
+ * The chat page's cookie, when the page is served. It is marked Secure whenever the browser
+ * can be reaching Moat over TLS: Moat's own, or a proxy's in front of a non-loopback bind.
+ */
+function sessionCookieFor(options: BuildServerOptions): SessionCookie | undefined {
+  const { server, web } = options.config;
+  if (!web.enabled || options.webAssets === undefined) return undefined;
+  const isSecure = server.tls !== undefined || whyNotLoopback(server.host) !== undefined;
+  return new SessionCookie({ isSecure });
 }
 
 function fastifyOptions(

@@ -1,14 +1,24 @@
 import type { Scope } from '../auth/index.js';
 
+/** The owner of whatever a request reads or stores: a key's id or a person's id. */
+export interface Principal {
+  kind: 'api-key' | 'user';
+  id: string;
+}
+
 /** What Moat learns about a request while answering it; the access log is built from it. */
 export interface RequestContext {
   requestId: string;
   startedAtMs: number;
   keyId?: string;
-  /** The scopes of the key that authenticated the request; never logged. */
+  /** The scopes of the key or session that authenticated the request; never logged. */
   keyScopes?: readonly Scope[];
   /** True when a break-glass grant captured this request. */
   isCaptured?: boolean;
+  /** The chat page's signed-in person, when the request came with a session. */
+  userId?: string;
+  /** Who the request acts for: an API key, or a person signed in to the chat page. */
+  principal?: Principal;
   /** A catalog model name, set only once the name is known to be in the catalog. */
   model?: string;
   isStream?: boolean;

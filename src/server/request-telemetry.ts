@@ -75,6 +75,7 @@ function recordRequest(parts: TelemetryParts, request: FastifyRequest, reply: Fa
     {
       requestId: context.requestId,
       keyId: context.keyId,
+      userId: context.userId,
       method: request.method,
       route,
       model: context.model,

@@ -7,6 +7,8 @@ export {
   type CaptureRecord,
   type GrantSubjectKind,
 } from './break-glass-store.js';
+export type { SessionRecord, SessionStore } from './session-store.js';
+export type { UserRecord, UserStore } from './user-store.js';
 export { STORE_BACKENDS, type MoatStore, type StoreBackend } from './moat-store.js';
 export type { PartSchema, SchemaStep } from './store-schema.js';
 export { openStore, storeLocation, SQLITE_FILE_NAME, type StoreLocation } from './open-store.js';

@@ -1,6 +1,8 @@
 import type { ApiKeyStore } from './api-key-store.js';
 import type { AuditStore } from './audit-store.js';
 import type { BreakGlassStore } from './break-glass-store.js';
+import type { SessionStore } from './session-store.js';
+import type { UserStore } from './user-store.js';
 
 /** The two backends; both hold the same tables and pass the same behavioural suite. */
 export const STORE_BACKENDS = ['sqlite', 'postgres'] as const;
@@ -20,6 +22,10 @@ export interface MoatStore {
   readonly audit: AuditStore;
   /** Break-glass grants and their encrypted captures. */
   readonly breakGlass: BreakGlassStore;
+  /** The chat page's accounts. */
+  readonly users: UserStore;
+  /** The chat page's sessions, by token hash. */
+  readonly sessions: SessionStore;
   /** Flushes and closes the store; idempotent. */
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@
 export const LOG_FIELDS = [
   'requestId',
   'keyId',
+  'userId',
   'method',
   'route',
   'model',

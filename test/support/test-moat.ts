@@ -22,6 +22,7 @@ export interface TestMoatOptions {
     server?: Record<string, unknown>;
     engine?: Record<string, unknown>;
     log?: Record<string, unknown>;
+    web?: Record<string, unknown>;
   };
   /** The allow-list. @default one rule for every port of 127.0.0.1 (`LOOPBACK_TEST_RULE`) */
   egressRules?: readonly unknown[];
@@ -39,6 +40,7 @@ export async function startTestMoat(options: TestMoatOptions = {}): Promise<Test
     server: { port: 0, ...options.config?.server },
     log: { level: 'trace', file: logFile, ...options.config?.log },
     engine: { threads: 1, ...options.config?.engine },
+    web: options.config?.web ?? {},
     models: [
       { name: 'demo', backend: 'embedded', file: modelFile, defaultMaxTokens: 16 },
       ...(options.upstreams ?? []).map((upstream) => ({ backend: 'upstream', ...upstream })),

@@ -3,6 +3,8 @@ import type { MoatStore } from '../moat-store.js';
 import { createApiKeyStore } from './api-key-store.js';
 import { createAuditStore } from './audit-store.js';
 import { createBreakGlassStore } from './break-glass-store.js';
+import { createSessionStore } from './session-store.js';
+import { createUserStore } from './user-store.js';
 import { POSTGRES_STORE_NAME, runMigrations } from './migrations.js';
 import { POSTGRES_SCHEMAS } from './schemas.js';
 
@@ -79,6 +81,8 @@ function createStore(pool: pg.Pool): MoatStore {
     apiKeys: createApiKeyStore(pool),
     audit: createAuditStore(pool),
     breakGlass: createBreakGlassStore(pool),
+    users: createUserStore(pool),
+    sessions: createSessionStore(pool),
     close: async () => {
       closing ??= pool.end();
       return closing;

@@ -5,6 +5,8 @@ import type { MoatStore } from '../moat-store.js';
 import { createApiKeyStore } from './api-key-store.js';
 import { createAuditStore } from './audit-store.js';
 import { createBreakGlassStore } from './break-glass-store.js';
+import { createSessionStore } from './session-store.js';
+import { createUserStore } from './user-store.js';
 import { assertSchemaNotNewer, runMigrations } from './migrations.js';
 import { SQLITE_SCHEMAS } from './schemas.js';
 
@@ -90,6 +92,8 @@ function createStore(db: Database.Database, isInMemory: boolean): MoatStore {
     apiKeys: createApiKeyStore(db),
     audit: createAuditStore(db),
     breakGlass: createBreakGlassStore(db),
+    users: createUserStore(db),
+    sessions: createSessionStore(db),
     close: async () => {
       if (isClosed) return;
       isClosed = true;
