@@ -24,6 +24,9 @@ export default tseslint.config(
       parserOptions: { project: './web/tsconfig.json', tsconfigRootDir: import.meta.dirname },
     },
   },
-  { files: ['src/cli/**', 'bench/**', 'test/support/**'], rules: { 'no-console': 'off' } },
+  {
+    files: ['src/cli/**', 'bench/**', 'scripts/**', 'test/support/**'],
+    rules: { 'no-console': 'off' },
+  },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );
