@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoModel } from '../src/inference/index.js';
-import { loopbackEgressYaml } from './support/egress-rules.js';
+import { egressYaml } from './support/egress-rules.js';
 import { spawnMoat, type MoatProcess } from './support/moat-process.js';
 import { startOpenAiStandIn, type OpenAiStandIn } from './support/openai-stand-in.js';
 
@@ -42,6 +42,8 @@ let moat: MoatProcess;
 let upstream: OpenAiStandIn;
 let brokenUpstream: OpenAiStandIn;
 let failingUpstreams: OpenAiStandIn[] = [];
+/** Reached only through a host-name rule, so the egress guard refuses it: it must see nothing. */
+let refusedUpstream: OpenAiStandIn;
 let adminToken: string;
 let metricsText = '';
 let auditText = '';
@@ -66,6 +68,7 @@ beforeAll(async () => {
       startOpenAiStandIn({ models: [failure], failure, errorText: canary(failure) }),
     ),
   );
+  refusedUpstream = await startOpenAiStandIn({ models: ['refused'] });
   writeFileSync(join(root, 'moat.yaml'), configText(modelFile));
 
   moat = await spawnMoat(['serve', '--config', join(root, 'moat.yaml')], {
@@ -83,6 +86,7 @@ afterAll(async () => {
   await upstream.close();
   await brokenUpstream.close();
   await Promise.all(failingUpstreams.map((standIn) => standIn.close()));
+  await refusedUpstream.close();
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -103,7 +107,17 @@ function configText(modelFile: string): string {
       (standIn, index) =>
         `  - { name: failing${index}, backend: upstream, baseUrl: "${standIn.url}", timeoutMs: 300 }`,
     ),
-    loopbackEgressYaml(),
+    `  - { name: refused, backend: upstream, baseUrl: "http://localhost:${refusedUpstream.port}/v1" }`,
+    egressYaml([
+      {
+        destination: '127.0.0.1',
+        ports: [upstream, brokenUpstream, ...failingUpstreams]
+          .map((standIn) => standIn.port)
+          .concat(9),
+      },
+      // A name rule reaches public addresses only: localhost is refused at connect time.
+      { destination: 'localhost', ports: [refusedUpstream.port] },
+    ]),
   ].join('\n');
 }
 
@@ -172,6 +186,11 @@ describe('moat serve as a child process, with canaries in every content field', 
         chatBody('broken', { stream: true }),
       ),
       unreachableUpstream: await post('/v1/chat/completions', chatBody('gone')),
+      refusedUpstream: await post('/v1/chat/completions', chatBody('refused')),
+      refusedUpstreamStream: await post(
+        '/v1/chat/completions',
+        chatBody('refused', { stream: true }),
+      ),
       malformedJson: await post(
         '/v1/chat/completions',
         `{"model":"demo","messages":"${canary('json')}`,
@@ -219,6 +238,8 @@ describe('moat serve as a child process, with canaries in every content field', 
       failingUpstream: 502,
       failingUpstreamStream: 502,
       unreachableUpstream: 503,
+      refusedUpstream: 502,
+      refusedUpstreamStream: 502,
       malformedJson: 400,
       wrongKey: 401,
       badFieldValue: 400,
@@ -229,6 +250,7 @@ describe('moat serve as a child process, with canaries in every content field', 
     expect(failureStatuses.every((status) => status >= 500 || status === 200)).toBe(true);
     expect(keyStatuses).toEqual([401, 401, 401, 401]);
     expect(urlStatuses).toEqual([404, 404, 404]);
+    expect(refusedUpstream.received).toEqual([]);
     expect(adminStatuses).toEqual([404, 400, 400, 403, 401]);
     expect(pageStatuses).toEqual([401, 401, 200, 200, 403, 200, 401]);
   });
@@ -267,6 +289,8 @@ describe('moat serve as a child process, with canaries in every content field', 
       expect.arrayContaining(['stdout', 'stderr', 'metrics', logFile]),
     );
     expect(readFileSync(logFile, 'utf8').split('\n').length).toBeGreaterThan(15);
+    // The egress refusal path ran, and its records are part of what is scanned.
+    expect(readFileSync(logFile, 'utf8')).toContain('"msg":"egress denied"');
 
     const found: string[] = [];
     for (const item of written) {

@@ -12,15 +12,22 @@ export const LOOPBACK_TEST_RULE = {
 
 /** The same rule as a YAML `egress:` section for config files written by tests. */
 export function loopbackEgressYaml(): string {
-  const rule = LOOPBACK_TEST_RULE;
-  return [
-    'egress:',
-    '  allow:',
-    `    - destination: "${rule.destination}"`,
-    `      ports: ["${rule.ports[0]}"]`,
-    `      justification: "${rule.justification}"`,
-    `      approvedBy: "${rule.approvedBy}"`,
-    `      expires: "${rule.expires}"`,
-    '',
-  ].join('\n');
+  return egressYaml([{ destination: LOOPBACK_TEST_RULE.destination, ports: ['1-65535'] }]);
+}
+
+/** An `egress:` section allowing each destination on its ports, with the test justification. */
+export function egressYaml(
+  rules: readonly { destination: string; ports: readonly (number | string)[] }[],
+): string {
+  const lines = ['egress:', '  allow:'];
+  for (const rule of rules) {
+    lines.push(
+      `    - destination: "${rule.destination}"`,
+      `      ports: ${JSON.stringify(rule.ports)}`,
+      `      justification: "${LOOPBACK_TEST_RULE.justification}"`,
+      `      approvedBy: "${LOOPBACK_TEST_RULE.approvedBy}"`,
+      `      expires: "${LOOPBACK_TEST_RULE.expires}"`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
