@@ -236,6 +236,41 @@ describe('sign-in and sessions', () => {
     expect(JSON.parse(session.text)).toMatchObject({ signedIn: false });
   });
 
+  it('audits sign-ins, refused sign-ins and sign-outs by account id, never by name', async () => {
+    const created = await runCliCaptured([
+      'keys',
+      'create',
+      '--name',
+      'auditor',
+      '--scopes',
+      'auditor',
+      '--json',
+      '--data',
+      moat.dataDir,
+    ]);
+    const { token } = JSON.parse(created.stdout) as { token: string };
+    const entries = async (action: string) => {
+      const answer = await send(`/admin/audit?action=${action}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return (JSON.parse(answer.text) as { data: { actor: { kind: string; id: string } }[] }).data;
+    };
+
+    const signedIn = await entries('session.signed-in');
+    const signedOut = await entries('session.signed-out');
+    const refused = await entries('session.sign-in-refused');
+    expect(signedIn.length).toBeGreaterThan(2);
+    expect(signedOut.length).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(2);
+    expect(signedIn[0]?.actor.kind).toBe('user');
+    expect(signedIn[0]?.actor.id).toMatch(/^[a-z2-7]{12}$/);
+    expect(refused[0]?.actor).toMatchObject({ kind: 'user', id: 'anonymous' });
+    const everything = JSON.stringify([...signedIn, ...signedOut, ...refused]);
+    expect(everything).not.toContain('carol');
+    expect(everything).not.toContain('nobody');
+    expect(everything).not.toContain(PASSWORD);
+  });
+
   it('prefers an API key in the Authorization header over a cookie', async () => {
     const { cookie } = await signInCarol();
     const answer = await send('/metrics', {

@@ -12,8 +12,8 @@ export function installAdminAudit(app: FastifyInstance, auditor: Auditor): void 
     if (route === undefined || !route.startsWith('/admin/')) return;
     await auditor.record({
       actor: {
-        kind: 'key',
-        id: request.moat.keyId ?? 'anonymous',
+        kind: request.moat.principal?.kind === 'user' ? 'user' : 'key',
+        id: request.moat.principal?.id ?? 'anonymous',
         role: roleOf(request),
       },
       action: 'admin.request',

@@ -81,7 +81,12 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
 
   if (auth.sessionCookie !== undefined && options.webAssets !== undefined) {
     const { store, config } = options;
-    registerAuthSession(app, { store, web: config.web, sessionCookie: auth.sessionCookie });
+    registerAuthSession(app, {
+      store,
+      auditor: options.auditor,
+      web: config.web,
+      sessionCookie: auth.sessionCookie,
+    });
     registerWebPage(app, options.webAssets);
   }
   registerChatCompletions(app, parts);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { AuditAction, AuditOutcome, Auditor } from '../../audit/index.js';
 import {
   authenticateSession,
   authenticateUser,
@@ -18,6 +19,8 @@ import { validateBody } from '../validate-body.js';
 
 export interface AuthRouteParts {
   store: MoatStore;
+  /** Sign-ins, refused sign-ins and sign-outs are audited, by account id only. */
+  auditor: Auditor;
   web: WebConfig;
   sessionCookie: SessionCookie;
 }
@@ -45,7 +48,10 @@ export function registerAuthSession(app: FastifyInstance, parts: AuthRouteParts)
   app.post('/auth/sign-in', async (request, reply) => {
     if (!isSameOrigin(request)) throw new MoatError('csrf_failed');
     const body = validateBody(signInSchema, request.body ?? {}, ['name', 'password']);
-    const user = await identify(parts, request, body);
+    const user = await identify(parts, request, body).catch(async (error: unknown) => {
+      await audit(parts, { action: 'session.sign-in-refused', userId: undefined });
+      throw error;
+    });
 
     const oldToken = parts.sessionCookie.read(request);
     if (oldToken !== undefined) await destroySession(parts.store, oldToken);
@@ -55,6 +61,7 @@ export function registerAuthSession(app: FastifyInstance, parts: AuthRouteParts)
     });
     parts.sessionCookie.set(reply, created.token, parts.web.sessionTtlMinutes * 60);
     request.moat.userId = user.id;
+    await audit(parts, { action: 'session.signed-in', userId: user.id });
     return answerFor(parts, await authenticateSession(parts.store, created.token));
   });
 
@@ -71,6 +78,7 @@ async function signOut(
   if (token !== undefined && session !== undefined) {
     checkCsrf(request, session);
     await destroySession(parts.store, token);
+    await audit(parts, { action: 'session.signed-out', userId: session.user.id });
   }
 
   parts.sessionCookie.clear(reply);
@@ -93,6 +101,21 @@ async function identify(
   const isTrusted = proxy.trustedAddresses.includes(normalizeAddress(address));
   if (!isTrusted || typeof name !== 'string') throw new MoatError('invalid_credentials');
   return findOrCreateProxyUser(parts.store, name);
+}
+
+/** The audit entry of a sign-in step; an unknown person is `anonymous`, never a name. */
+async function audit(
+  parts: AuthRouteParts,
+  entry: { action: AuditAction; userId: string | undefined },
+): Promise<void> {
+  const outcome: AuditOutcome = entry.action === 'session.sign-in-refused' ? 'refused' : 'ok';
+  const id = entry.userId ?? 'anonymous';
+  await parts.auditor.record({
+    actor: { kind: 'user', id, role: entry.userId === undefined ? 'none' : 'session' },
+    action: entry.action,
+    targets: entry.userId === undefined ? [] : [`user:${entry.userId}`],
+    outcome,
+  });
 }
 
 /** An IPv4 peer on a dual-stack socket shows as `::ffff:a.b.c.d`. */
