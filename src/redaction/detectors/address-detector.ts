@@ -1,0 +1,116 @@
+import type { Detection, Detector } from '../detection.js';
+import { wordLists, type WordLists } from '../word-lists.js';
+import { wordsOf, type Word } from './words.js';
+
+/** Street types written before the street's name ("Rue Dielhère", "ul. Jesionowa"). */
+const LEADING_TYPES: ReadonlySet<string> = new Set(
+  'rue via viale vicolo piazza corso calle avenida rua travessa ul. ulica avenue quadra'.split(' '),
+);
+
+/** Compound street words ("Bundesstrasse", "Hersnapvej", "Þverbraut"). */
+const TYPE_ENDING =
+  /(?:strasse|straße|str\.|gasse|weg|platz|allee|vej|gade|gata|gatan|vägen|veien|vegen|straat|laan|braut|katu|utca|útja|tie)$/iu;
+
+const MILITARY =
+  /\b(?:PSC|Unit|USNS|USS|USCGC)\s+[\p{L}\d]+(?:,?\s*Box\s+\d+)?\s*\n?\s*[AFD]PO\s+A[AEP]\s+\d{5}\b/giu;
+
+const NUMBER_BEFORE = /(?:\d{1,6}[a-z]?\s+){1,2}$/iu;
+const NUMBER_AFTER = /^\s+\d{1,5}[a-z]?\b\.?/iu;
+const UNIT_AFTER =
+  /^(?:,?\s*(?:apt\.?|apartment|suite|unit|#|floor|fl\.)\s*[\d\p{L}-]{1,6}\b\.?)+/iu;
+/** One more line or comma part of an address: a town, a region, a country, a postcode. */
+const CONTINUATION =
+  /^(?:\s*,\s*|\s*\n\s*)(?:,\s*)?(?:[\p{Lu}\d][\p{L}\p{M}\d .'-]{0,40}?)(?=\s*(?:,|\n|$|[.?!]\s))/u;
+
+const MAX_CONTINUATIONS = 4;
+
+/**
+ * Street addresses, found in process: a street-type word ("Street", "Rue", "vej", "ul.")
+ * with the street's name and a house number, then units ("Apt. 4"), and the lines or comma
+ * parts that follow (town, region, postcode, country). Military addresses have a pattern
+ * of their own.
+ */
+export class AddressDetector implements Detector {
+  readonly name = 'address';
+
+  detect(text: string): Detection[] {
+    const lists = wordLists();
+    const found: Detection[] = [];
+    const words = wordsOf(text);
+
+    for (let index = 0; index < words.length; index++) {
+      const word = words[index] as Word;
+      if (!isStreetType(word, text, lists)) continue;
+      const street = streetAround(text, words, index);
+      if (street !== undefined) found.push(street);
+    }
+    for (const match of text.matchAll(MILITARY)) {
+      found.push(addressAt(match.index, match.index + match[0].length, 0.9));
+    }
+    return found;
+  }
+}
+
+function isStreetType(word: Word, text: string, lists: WordLists): boolean {
+  const lower = word.text.toLowerCase();
+  if (TYPE_ENDING.test(lower) && word.text.length > 5) return true;
+  // A lowercase "keys" or "way" is prose; a street type is written with a capital.
+  if (word.shape !== 'title' && word.shape !== 'upper' && !LEADING_TYPES.has(lower)) return false;
+  const withDot = text[word.end] === '.' ? `${lower}.` : lower;
+  return lists.streetTypes.has(lower) || lists.streetTypes.has(withDot);
+}
+
+function streetAround(text: string, words: readonly Word[], index: number): Detection | undefined {
+  const anchor = words[index] as Word;
+  let start = anchor.start;
+  const anchorEnd = text[anchor.end] === '.' ? anchor.end + 1 : anchor.end;
+  let end = anchorEnd;
+
+  for (let left = index - 1; left >= 0 && left >= index - 3; left--) {
+    const word = words[left] as Word;
+    if (word.shape === 'lower' || !/^[ \t]+$/u.test(text.slice(word.end, start))) break;
+    start = word.start;
+  }
+  const lower = anchor.text.toLowerCase();
+  if (LEADING_TYPES.has(lower) || LEADING_TYPES.has(`${lower}.`)) {
+    end = extendOverNames(text, words, index);
+  }
+
+  const before = NUMBER_BEFORE.exec(text.slice(Math.max(0, start - 16), start));
+  if (before !== null) start -= before[0].length;
+  const after = NUMBER_AFTER.exec(text.slice(end, end + 8));
+  if (after !== null) end += after[0].length;
+
+  const hasNumber = before !== null || after !== null;
+  // A street type alone ("Keys", "Avenue") says nothing; it needs a name or a number.
+  if (!hasNumber && start === anchor.start && end === anchorEnd) return undefined;
+  return addressAt(start, extendOverParts(text, end), hasNumber ? 0.85 : 0.55);
+}
+
+function extendOverNames(text: string, words: readonly Word[], index: number): number {
+  const anchor = words[index] as Word;
+  let end = text[anchor.end] === '.' ? anchor.end + 1 : anchor.end;
+  for (let right = index + 1; right < words.length && right <= index + 4; right++) {
+    const word = words[right] as Word;
+    if (word.shape === 'lower' || !/^[ \t]+$/u.test(text.slice(end, word.start))) break;
+    end = word.end;
+  }
+  return end;
+}
+
+function extendOverParts(text: string, from: number): number {
+  let end = from;
+  const unit = UNIT_AFTER.exec(text.slice(end, end + 40));
+  if (unit !== null) end += unit[0].length;
+
+  for (let count = 0; count < MAX_CONTINUATIONS; count++) {
+    const part = CONTINUATION.exec(text.slice(end, end + 60));
+    if (part === null) break;
+    end += part[0].length;
+  }
+  return end;
+}
+
+function addressAt(start: number, end: number, confidence: number): Detection {
+  return { className: 'STREET_ADDRESS', start, end, confidence };
+}

@@ -1,0 +1,60 @@
+import { passesLuhn } from '../checksums.js';
+import type { Detection, Detector } from '../detection.js';
+import { scanCandidates } from '../scan-candidates.js';
+import { digitsOf } from '../text-context.js';
+
+/** Issuer ranges (prefix bounds, compared on the first six digits) and their lengths. */
+const CARD_RANGES: readonly { from: number; to: number; lengths: readonly number[] }[] = [
+  { from: 400000, to: 499999, lengths: [13, 16, 19] },
+  { from: 510000, to: 559999, lengths: [16] },
+  { from: 222100, to: 272099, lengths: [16] },
+  { from: 340000, to: 349999, lengths: [15] },
+  { from: 370000, to: 379999, lengths: [15] },
+  { from: 300000, to: 305999, lengths: [14, 15, 16, 17, 18, 19] },
+  { from: 360000, to: 369999, lengths: [14, 15, 16, 17, 18, 19] },
+  { from: 380000, to: 399999, lengths: [14, 15, 16, 17, 18, 19] },
+  { from: 352800, to: 358999, lengths: [16, 17, 18, 19] },
+  { from: 601100, to: 601199, lengths: [16, 17, 18, 19] },
+  { from: 644000, to: 659999, lengths: [16, 17, 18, 19] },
+  { from: 620000, to: 629999, lengths: [16, 17, 18, 19] },
+  { from: 500000, to: 509999, lengths: [12, 13, 14, 15, 16, 17, 18, 19] },
+  { from: 560000, to: 699999, lengths: [12, 13, 14, 15, 16, 17, 18, 19] },
+  { from: 220000, to: 220499, lengths: [16, 17, 18, 19] },
+];
+
+/** 12 to 19 digits, optionally grouped by single spaces or dashes, not inside a longer number. */
+const CARD_CANDIDATE = /(?<![\p{N}.,-])\d(?:[ -]?\d){11,18}(?![\p{N}]|[.,]\d)/gu;
+
+/** Payment card numbers: every current issuer range and length, with the Luhn check. */
+export class CardDetector implements Detector {
+  readonly name = 'card';
+
+  detect(text: string): Detection[] {
+    return scanCandidates(CARD_CANDIDATE, text, longestCardEnd).map((span) => ({
+      className: 'CREDIT_CARD',
+      ...span,
+      confidence: 0.95,
+    }));
+  }
+}
+
+/**
+ * The end of the longest card number at the start of `candidate`, trying shorter prefixes
+ * at group boundaries: a card followed by another number ("… 3448 2027") is still found.
+ */
+function longestCardEnd(candidate: string): number | undefined {
+  for (let end = candidate.length; end >= 12; end--) {
+    if (end < candidate.length && !/[ -]/u.test(candidate[end] ?? '')) continue;
+    if (isCardNumber(digitsOf(candidate.slice(0, end)))) return end;
+  }
+  return undefined;
+}
+
+export function isCardNumber(digits: string): boolean {
+  if (digits.length < 12 || digits.length > 19) return false;
+  const prefix = Number(digits.slice(0, 6));
+  const isInRange = CARD_RANGES.some(
+    (range) => prefix >= range.from && prefix <= range.to && range.lengths.includes(digits.length),
+  );
+  return isInRange && passesLuhn(digits);
+}

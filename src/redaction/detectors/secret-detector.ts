@@ -1,0 +1,112 @@
+import { lintSource } from '@secretlint/core';
+import { secretLintProfiler } from '@secretlint/profiler';
+import { creator as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
+import { entropyBitsPerChar } from '../checksums.js';
+import type { Detection, Detector } from '../detection.js';
+import {
+  GIT_HASH_VALUE,
+  PLACEHOLDER_VALUE,
+  SECRET_NAME,
+  SECRET_NAME_HINTS,
+  SECRET_RULES,
+  UUID_VALUE,
+} from './secret-rules.js';
+
+/**
+ * `name = value`, `name: value`, `"name": "value"`, `Name=value;` in connection strings. The
+ * name is checked against SECRET_NAME afterwards, so this pattern stays simple and linear.
+ */
+const ASSIGNMENT =
+  /([A-Za-z][A-Za-z0-9_.-]{0,60}(?: [A-Za-z][A-Za-z0-9_]{0,20})?)["']?[ \t]*(?::|=>|=)[ \t]*(?:"([^"\r\n]{4,512})"|'([^'\r\n]{4,512})'|([^\s'";,]{4,512}))/gu;
+
+/**
+ * secretlint's profiler sets a performance mark for every rule run and keeps every entry for
+ * good; in a server that never exits that is a leak. Its marks go nowhere instead.
+ */
+(secretLintProfiler as unknown as { perf: unknown }).perf = {
+  mark: () => undefined,
+  measure: () => undefined,
+};
+
+const SECRETLINT_OPTIONS = {
+  config: {
+    rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommendedRules }],
+  },
+  noPhysicFilePath: true,
+};
+
+/**
+ * Secrets: Moat's own rules for keys and tokens, assignments to secret-sounding names, and
+ * secretlint's recommended rule set on top. Placeholders, template variables, UUIDs and git
+ * hashes are not secrets.
+ */
+export class SecretDetector implements Detector {
+  readonly name = 'secret';
+
+  async detect(text: string): Promise<Detection[]> {
+    const lower = text.toLowerCase();
+    const found = [...ruleFindings(text, lower), ...assignmentFindings(text, lower)];
+    found.push(...(await secretlintFindings(text)));
+    return found;
+  }
+}
+
+function ruleFindings(text: string, lower: string): Detection[] {
+  const found: Detection[] = [];
+  for (const rule of SECRET_RULES) {
+    if (!lower.includes(rule.keyword)) continue;
+    for (const match of text.matchAll(rule.pattern)) {
+      if (entropyBitsPerChar(match[0]) < (rule.minEntropy ?? 0)) continue;
+      found.push(secretAt(match.index, match[0].length));
+    }
+  }
+  return found;
+}
+
+function assignmentFindings(text: string, lower: string): Detection[] {
+  if (!SECRET_NAME_HINTS.some((hint) => lower.includes(hint))) return [];
+  const found: Detection[] = [];
+
+  for (const match of text.matchAll(ASSIGNMENT)) {
+    const name = match[1] ?? '';
+    const value = match[2] ?? match[3] ?? match[4] ?? '';
+    if (!SECRET_NAME.test(name) || !looksLikeSecretValue(value)) continue;
+    found.push(
+      secretAt(match.index + match[0].length - value.length - quoteLength(match), value.length),
+    );
+  }
+  return found;
+}
+
+function quoteLength(match: RegExpMatchArray): number {
+  return match[2] !== undefined || match[3] !== undefined ? 1 : 0;
+}
+
+function looksLikeSecretValue(value: string): boolean {
+  if (value.length < 6 || PLACEHOLDER_VALUE.test(value)) return false;
+  if (UUID_VALUE.test(value) || GIT_HASH_VALUE.test(value)) return false;
+  // Plain words ("password: required") are prose; a secret mixes kinds of characters.
+  const kinds = [/[a-z]/u, /[A-Z]/u, /\d/u, /[^A-Za-z0-9]/u].filter((kind) => kind.test(value));
+  return kinds.length >= 2 && entropyBitsPerChar(value) >= 2.3;
+}
+
+/**
+ * Every rule of the recommended set looks for a long token, a URL with credentials, a key
+ * block or a connection string; text with none of these is not worth a full lint run.
+ */
+const SECRETLINT_PREFILTER = /[A-Za-z0-9_+/=-]{20,}|:\/\/|-----BEGIN|=\s*\S{8,}/u;
+
+async function secretlintFindings(text: string): Promise<Detection[]> {
+  if (!SECRETLINT_PREFILTER.test(text)) return [];
+  const result = await lintSource({
+    source: { content: text, filePath: '/moat-content.txt', ext: '.txt', contentType: 'text' },
+    options: SECRETLINT_OPTIONS,
+  });
+  return result.messages.map((message) =>
+    secretAt(message.range[0], message.range[1] - message.range[0]),
+  );
+}
+
+function secretAt(start: number, length: number): Detection {
+  return { className: 'SECRET', start, end: start + length, confidence: 0.95 };
+}

@@ -1,0 +1,75 @@
+/**
+ * Secrets recognised by their shape. Each rule has a cheap keyword that must occur in the
+ * text before its pattern runs, and an entropy floor where real keys look random while
+ * examples and placeholders do not.
+ */
+export interface SecretRule {
+  id: string;
+  /** Lowercase text that every match contains; the pattern is skipped when it is absent. */
+  keyword: string;
+  pattern: RegExp;
+  /** Least bits per character of the matched value. @default 0 */
+  minEntropy?: number;
+}
+
+export const SECRET_RULES: readonly SecretRule[] = [
+  {
+    id: 'private-key-block',
+    keyword: 'private key',
+    pattern:
+      /-----BEGIN[A-Z ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[A-Z ]{0,40}PRIVATE KEY(?: BLOCK)?-----|[\s\S]*$)/gu,
+  },
+  { id: 'aws-access-key', keyword: 'a', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/gu },
+  {
+    id: 'github-token',
+    keyword: 'gh',
+    pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/gu,
+    minEntropy: 3,
+  },
+  {
+    id: 'openai-style-key',
+    keyword: 'sk-',
+    pattern: /(?<![\w-])sk-(?:[a-z]{2,10}-)?[A-Za-z0-9_-]{20,300}/gu,
+    minEntropy: 3.2,
+  },
+  { id: 'slack-token', keyword: 'xox', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,250}\b/gu },
+  {
+    id: 'stripe-key',
+    keyword: '_',
+    pattern: /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,250}\b/gu,
+    minEntropy: 3,
+  },
+  { id: 'google-api-key', keyword: 'aiza', pattern: /\bAIza[0-9A-Za-z_-]{35}(?![\w-])/gu },
+  { id: 'npm-token', keyword: 'npm_', pattern: /\bnpm_[A-Za-z0-9]{36}\b/gu, minEntropy: 3 },
+  {
+    id: 'json-web-token',
+    keyword: 'eyj',
+    pattern: /\beyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,8192}\.[A-Za-z0-9_-]{8,4096}/gu,
+  },
+];
+
+/**
+ * Parts of a setting's name that say its value is a secret: `password`, `DB_PASSWORD`,
+ * `apiKey`, `client-secret`. Matched on whole name parts, so "redundant" or "passage" do not
+ * count.
+ */
+export const SECRET_NAME =
+  /^(?:.*[_.\s-])?(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|access[_-]?key|auth[_-]?token|client[_-]?secret|private[_-]?key|credentials?|bearer)(?:[_.\s-].*)?$/iu;
+
+/** Lowercase words whose presence makes the assignment scan worth running. */
+export const SECRET_NAME_HINTS = [
+  'pass',
+  'pwd',
+  'secret',
+  'token',
+  'key',
+  'credential',
+  'bearer',
+] as const;
+
+/** Values that stand for a secret rather than being one. */
+export const PLACEHOLDER_VALUE =
+  /^(?:your[_-].*|.*[_-]here|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%[a-z0-9_]*%|\$[A-Z_][A-Z0-9_]*|x{3,}|\*{3,}|\.{3,}|example.*|changeme|placeholder|redacted|dummy|secret|password|null|none|true|false|undefined|process\.env\..*|os\.environ.*|env\(.*)$/iu;
+
+export const UUID_VALUE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
+export const GIT_HASH_VALUE = /^[0-9a-f]{7,40}$|^[0-9a-f]{64}$/u;

@@ -1,0 +1,43 @@
+import { labelFor, PLACEHOLDER_PATTERN } from './placeholders.js';
+
+/**
+ * One request's placeholders and the values behind them. It lives in memory for one request
+ * only and is never logged or stored. The same value gets the same placeholder every time
+ * within the request, so the model can tell that two mentions are one person.
+ */
+export class PseudonymMap {
+  readonly #placeholderByValue = new Map<string, string>();
+  readonly #valueByPlaceholder = new Map<string, string>();
+  readonly #countByLabel = new Map<string, number>();
+
+  /** The placeholder for `value` as a `className`, made on first use. */
+  placeholderFor(className: string, value: string): string {
+    const key = `${className}\u0000${value}`;
+    const known = this.#placeholderByValue.get(key);
+    if (known !== undefined) return known;
+
+    const label = labelFor(className);
+    const number = (this.#countByLabel.get(label) ?? 0) + 1;
+    this.#countByLabel.set(label, number);
+    const placeholder = `<${label}_${number}>`;
+    this.#placeholderByValue.set(key, placeholder);
+    this.#valueByPlaceholder.set(placeholder, value);
+    return placeholder;
+  }
+
+  get size(): number {
+    return this.#valueByPlaceholder.size;
+  }
+
+  /**
+   * `text` with every placeholder of this request replaced by its original value. The
+   * lookup is literal: a placeholder this request never made is left as it is.
+   */
+  restore(text: string): string {
+    if (this.#valueByPlaceholder.size === 0 || !text.includes('<')) return text;
+    return text.replace(
+      PLACEHOLDER_PATTERN,
+      (placeholder) => this.#valueByPlaceholder.get(placeholder) ?? placeholder,
+    );
+  }
+}

@@ -1,0 +1,100 @@
+import { MoatError } from '../errors/index.js';
+import type { Detection, Detector } from './detection.js';
+import { foldFullWidth } from './fold-text.js';
+import type { Direction } from './redaction-classes.js';
+import type { RedactionPolicy } from './redaction-policy.js';
+import { RedactionSession, type RedactionResult } from './redaction-session.js';
+import { resolveOverlaps } from './resolve-overlaps.js';
+
+export interface RedactorOptions {
+  detectors: readonly Detector[];
+  policy: RedactionPolicy;
+  /** Every class the detectors can report; used to skip scanning when all are allowed. */
+  classNames: readonly string[];
+  /**
+   * Longest time one scan may take. Past it the content is refused, never passed on
+   * unchecked. @default 5000
+   */
+  timeoutMs?: number;
+}
+
+/**
+ * Finds personal data and secrets and applies policy to them. One instance serves the whole
+ * process; per-request state (placeholders) lives in a `RedactionSession`.
+ */
+export class Redactor {
+  readonly policy: RedactionPolicy;
+  readonly classNames: readonly string[];
+  readonly #detectors: readonly Detector[];
+  readonly #timeoutMs: number;
+
+  constructor(options: RedactorOptions) {
+    this.policy = options.policy;
+    this.classNames = options.classNames;
+    this.#detectors = options.detectors;
+    this.#timeoutMs = options.timeoutMs ?? 5000;
+  }
+
+  /**
+   * Every finding in `text` at or above the policy's confidence, overlaps merged. Fails
+   * closed: a detector that throws or a scan that overruns its time becomes a
+   * `redaction_failed` error, and the content goes nowhere.
+   */
+  async scan(text: string): Promise<Detection[]> {
+    if (text.length === 0) return [];
+    const deadlineMs = performance.now() + this.#timeoutMs;
+    const folded = foldFullWidth(text);
+    const found: Detection[] = [];
+
+    for (const detector of this.#detectors) {
+      found.push(...(await this.#runDetector(detector, folded, deadlineMs)));
+    }
+    const sure = found.filter((detection) => detection.confidence >= this.policy.minConfidence);
+    return resolveOverlaps(sure);
+  }
+
+  /** A fresh session for one request: its placeholders are shared by all its texts. */
+  openSession(): RedactionSession {
+    return new RedactionSession(this);
+  }
+
+  /**
+   * Applies policy to one text going in `direction`, in a session of its own: the call for
+   * content that is not part of a chat, such as an item being saved to memory. Throws
+   * `content_blocked` (naming classes only) when policy blocks something found.
+   *
+   * @example
+   * const { text } = await redactor.apply(document, { direction: 'memory' });
+   */
+  async apply(text: string, options: { direction: Direction }): Promise<RedactionResult> {
+    return this.openSession().protect(text, options.direction);
+  }
+
+  async #runDetector(detector: Detector, text: string, deadlineMs: number): Promise<Detection[]> {
+    let findings: Detection[];
+    try {
+      findings = await withDeadline(Promise.resolve(detector.detect(text)), deadlineMs);
+    } catch (error) {
+      throw new MoatError('redaction_failed', { cause: error });
+    }
+    if (performance.now() > deadlineMs) {
+      throw new MoatError('redaction_failed', { cause: new Error(`${detector.name} overran`) });
+    }
+    return findings;
+  }
+}
+
+async function withDeadline<Value>(work: Promise<Value>, deadlineMs: number): Promise<Value> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    const remainingMs = Math.max(0, deadlineMs - performance.now());
+    timer = setTimeout(() => {
+      reject(new Error('redaction scan timed out'));
+    }, remainingMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,86 @@
+import * as faker from '@faker-js/faker';
+
+/**
+ * Word lists for finding names and addresses, taken from the locale data of the faker
+ * package, which ships with `npm ci`: nothing is downloaded at run time. Built once, on
+ * first use, because reading every locale takes a few hundred milliseconds.
+ */
+export interface WordLists {
+  /** Given names in every locale, lowercased. */
+  firstNames: ReadonlySet<string>;
+  /** Family names in every locale, lowercased. */
+  lastNames: ReadonlySet<string>;
+  /** Everyday English words, lowercased: a capitalised one is rarely a name. */
+  englishWords: ReadonlySet<string>;
+  /** Street types ("street", "avenue", "vej", "gate"), lowercased. */
+  streetTypes: ReadonlySet<string>;
+  /** Country names in English, lowercased. */
+  countries: ReadonlySet<string>;
+}
+
+let cached: WordLists | undefined;
+
+export function wordLists(): WordLists {
+  cached ??= buildWordLists();
+  return cached;
+}
+
+type LocaleData = Record<string, Record<string, unknown> | undefined>;
+
+function buildWordLists(): WordLists {
+  const locales = (Object.values(faker) as unknown[]).filter(isLocaleDefinition);
+  const collect = (section: string, key: string, into = new Set<string>()): Set<string> => {
+    for (const locale of locales)
+      for (const word of strings(locale[section]?.[key])) into.add(word);
+    return into;
+  };
+
+  const englishWords = new Set<string>(COMMON_WORDS);
+  const english = faker.en as unknown as LocaleData;
+  for (const value of Object.values(english.word ?? {})) {
+    for (const word of strings(value)) englishWords.add(word);
+  }
+  return {
+    firstNames: singleWords(collect('person', 'first_name')),
+    lastNames: singleWords(collect('person', 'last_name')),
+    englishWords,
+    streetTypes: singleWords(collect('location', 'street_suffix', new Set(STREET_TYPES))),
+    countries: new Set(strings(english.location?.country)),
+  };
+}
+
+function isLocaleDefinition(value: unknown): value is LocaleData {
+  return typeof value === 'object' && value !== null && 'person' in value && !('faker' in value);
+}
+
+/** Every string inside a locale entry, which may be a list or a mapping of lists. */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value.toLowerCase()];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(strings);
+  return [];
+}
+
+function singleWords(words: Set<string>): Set<string> {
+  return new Set([...words].filter((word) => /^[\p{L}\p{M}'’.-]+$/u.test(word)));
+}
+
+const STREET_TYPES = (
+  'st st. str str. ave ave. rd rd. dr dr. blvd ln ct pl sq hwy pkwy ter cres street road ' +
+  'avenue lane drive way boulevard strasse straße gasse weg platz allee vej gade gate gata ' +
+  'gatan vägen veien vegen straat laan plein gracht rue via viale vicolo piazza corso calle ' +
+  'avenida rua travessa ul. ulica utca út útja u. katu tie braut gata quadra'
+).split(' ');
+
+/** Short words that English capitalises at the start of a sentence or in titles. */
+const COMMON_WORDS = (
+  'the a an and or but if then my your our his her their is are was were be been have has ' +
+  'had do does did will would can could should may might must shall i you he she it we they ' +
+  'me him us them this that these those what which who whom whose when where why how hello ' +
+  'hi dear thanks thank please yes no not ok okay in on at to for from with by of about as ' +
+  'into monday tuesday wednesday thursday friday saturday sunday january february march ' +
+  'april june july august september october november december name address phone email user ' +
+  'bot street mr mrs ms dr prof sir madam miss patient customer meeting tomorrow today ' +
+  'yesterday card account bank city country apt suite unit box song album band inc ltd llc ' +
+  'company group'
+).split(' ');
