@@ -10,6 +10,7 @@ import {
   type ConfiguredDestination,
   type EgressDenial,
 } from './egress/index.js';
+import { createRedactor } from './redaction/index.js';
 import { buildServer } from './server/index.js';
 import { openStore, storeLocation, type MoatStore } from './store/index.js';
 import { createLogger, Metrics, type Logger, type MoatLogger } from './telemetry/index.js';
@@ -129,7 +130,8 @@ async function startServing(
 
   try {
     const webAssets = config.web.enabled ? WebAssets.load() : undefined;
-    const app = buildServer({ ...parts, config, catalog, webAssets });
+    const redactor = config.redaction.enabled ? createRedactor(config.redaction) : undefined;
+    const app = buildServer({ ...parts, config, catalog, webAssets, redactor });
     closers.unshift(() => app.close());
     const url = await app.listen({ host: config.server.host, port: config.server.port });
     return { url, catalog, close: () => closeInOrder(closers) };

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { egressSchema } from '../egress/index.js';
+import { BUILT_IN_CLASS_NAMES } from '../redaction/index.js';
 
 /**
  * A whole number within bounds, with one message for every way a value can miss (wrong
@@ -133,6 +134,92 @@ const breakGlassSchema = z.strictObject({
   retentionHours: wholeNumber(1, 24).default(24),
 });
 
+const policyActionSchema = z.enum(['allow', 'mask', 'pseudonymize', 'block']);
+
+const classPolicySchema = z.strictObject({
+  /** What happens to the class on its way to the model. */
+  model: policyActionSchema.optional(),
+  /** What happens to the class on its way into saved memory. */
+  memory: policyActionSchema.optional(),
+  /** What happens to the class in answers on their way back to the caller. */
+  caller: policyActionSchema.optional(),
+});
+
+const className = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]{0,39}$/, 'use 1-40 upper-case letters, digits or "_"');
+
+const customClassSchema = z.strictObject({
+  /** Class name and placeholder label, e.g. CUSTOMER_ID. */
+  name: className,
+  /** A JavaScript regular expression (Unicode mode) matching the value. */
+  pattern: z.string().min(1).max(1000),
+  /** Match letters in either case. @default false */
+  ignoreCase: z.boolean().default(false),
+  /** A check each match must pass. @default "none" */
+  checksum: z.enum(['none', 'luhn', 'mod97']).default('none'),
+  /** Words that, shortly before a match, raise its confidence. @default [] */
+  contextWords: z.array(z.string().min(1).max(64)).max(64).default([]),
+  /** Count a match only when a context word precedes it. @default false */
+  requireContext: z.boolean().default(false),
+});
+
+const regionSchema = z.string().regex(/^[A-Z]{2}$/, 'use a two-letter region code such as US');
+
+const redactionSchema = z
+  .strictObject({
+    /** Scan content for personal data and secrets and apply policy. @default true */
+    enabled: z.boolean().default(true),
+    /** Region for phone numbers written without a country code. @default "US" */
+    phoneRegion: regionSchema.default('US'),
+    /** Regions tried next for such numbers. @default ["GB","FR","DE","ES","IT","NL","CA","AU","IN"] */
+    phoneFallbackRegions: z
+      .array(regionSchema)
+      .max(50)
+      .default(['GB', 'FR', 'DE', 'ES', 'IT', 'NL', 'CA', 'AU', 'IN']),
+    /** Findings less sure than this (0-1) are ignored. @default 0.5 */
+    minConfidence: z.number().min(0).max(1).default(0.5),
+    /** Longest time one scan may take; past it the request is refused. @default 5000 */
+    timeoutMs: wholeNumber(10, 600_000).default(5000),
+    /** Find person names and street addresses (word lists, in process). @default true */
+    detectNames: z.boolean().default(true),
+    /** Actions by class name, over the defaults. @default {} */
+    policy: z.record(className, classPolicySchema).default({}),
+    /** Operator-defined classes. @default [] */
+    customClasses: z.array(customClassSchema).max(100).default([]),
+  })
+  .superRefine((redaction, context) => {
+    const known = new Set([...BUILT_IN_CLASS_NAMES, ...redaction.customClasses.map((c) => c.name)]);
+    for (const name of Object.keys(redaction.policy)) {
+      if (known.has(name)) continue;
+      context.addIssue({
+        code: 'custom',
+        path: ['policy', name],
+        message: `is not a known class; use one of ${[...known].join(', ')}`,
+      });
+    }
+    redaction.customClasses.forEach((custom, index) => {
+      const problem = patternProblem(custom.pattern);
+      if (problem === undefined) return;
+      context.addIssue({
+        code: 'custom',
+        path: ['customClasses', index, 'pattern'],
+        message: problem,
+      });
+    });
+  });
+
+/** Why an operator's pattern cannot be used, in words that never quote it. */
+function patternProblem(pattern: string): string | undefined {
+  let compiled: RegExp;
+  try {
+    compiled = new RegExp(pattern, 'u');
+  } catch {
+    return 'is not a valid JavaScript regular expression in Unicode mode';
+  }
+  return compiled.test('') ? 'must not match empty text' : undefined;
+}
+
 export const modelConfigSchema = z.discriminatedUnion('backend', [
   embeddedModelSchema,
   upstreamModelSchema,
@@ -147,6 +234,7 @@ export const configSchema = z.strictObject({
   engine: engineSchema.default(engineSchema.parse({})),
   breakGlass: breakGlassSchema.default(breakGlassSchema.parse({})),
   web: webSchema.default(webSchema.parse({})),
+  redaction: redactionSchema.default(redactionSchema.parse({})),
   /** The catalog. Empty means: serve the generated demo model. @default [] */
   models: z.array(modelConfigSchema).max(256).default([]),
   /** What Moat may connect to; nothing else, loopback included. @default { allow: [] } */
@@ -156,5 +244,6 @@ export const configSchema = z.strictObject({
 export type MoatConfig = z.infer<typeof configSchema>;
 export type WebConfig = z.infer<typeof webSchema>;
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
+export type RedactionConfig = z.infer<typeof redactionSchema>;
 export type EmbeddedModelConfig = z.infer<typeof embeddedModelSchema>;
 export type UpstreamModelConfig = z.infer<typeof upstreamModelSchema>;

@@ -3,6 +3,7 @@ export {
   modelConfigSchema,
   type MoatConfig,
   type ModelConfig,
+  type RedactionConfig,
   type EmbeddedModelConfig,
   type UpstreamModelConfig,
   type WebConfig,

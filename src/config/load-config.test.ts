@@ -288,7 +288,7 @@ describe('docs/configuration.md', () => {
       'web.proxyIdentity.header',
       'web.proxyIdentity.trustedAddresses',
     ];
-    for (const section of ['server', 'log', 'engine', 'breakGlass', 'web'] as const) {
+    for (const section of ['server', 'log', 'engine', 'breakGlass', 'web', 'redaction'] as const) {
       for (const key of Object.keys(defaults[section])) keys.push(`${section}.${key}`);
     }
     for (const key of keys) expect(docs, key).toContain(`\`${key}\``);

@@ -100,6 +100,12 @@ export const ERROR_CODES = {
     isRetryable: false,
     message: 'The request body must be JSON (Content-Type: application/json).',
   },
+  content_blocked: {
+    status: 422,
+    type: 'invalid_request_error',
+    isRetryable: false,
+    message: 'The content holds data that policy blocks.',
+  },
   client_closed_request: {
     status: 499,
     type: 'api_error',
@@ -123,6 +129,12 @@ export const ERROR_CODES = {
     type: 'api_error',
     isRetryable: true,
     message: 'The inference engine failed while answering.',
+  },
+  redaction_failed: {
+    status: 503,
+    type: 'api_error',
+    isRetryable: true,
+    message: 'Moat could not check the content for personal data and secrets, so it was refused.',
   },
   upstream_error: {
     status: 502,

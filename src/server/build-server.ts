@@ -12,6 +12,7 @@ import type { BreakGlass } from '../break-glass/index.js';
 import type { ModelCatalog } from '../catalog/index.js';
 import type { MoatConfig } from '../config/index.js';
 import { MoatError, toErrorBody, toMoatError } from '../errors/index.js';
+import type { Redactor } from '../redaction/index.js';
 import type { MoatStore } from '../store/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
 import { whyNotLoopback } from '../config/index.js';
@@ -50,6 +51,8 @@ export interface BuildServerOptions {
   catalog: ModelCatalog;
   /** The built chat page; without it (or with `web.enabled: false`) `/` is not served. */
   webAssets?: WebAssets | undefined;
+  /** Applies redaction policy to every piece of content; absent when turned off. */
+  redactor?: Redactor | undefined;
 }
 
 type BeginRequest = (request: FastifyRequest, reply: FastifyReply) => void;
@@ -70,6 +73,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     auditor: options.auditor,
     breakGlass: options.breakGlass,
     store: options.store,
+    redactor: options.redactor,
   };
 
   installJsonParser(app);

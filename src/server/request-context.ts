@@ -1,4 +1,5 @@
 import type { Scope } from '../auth/index.js';
+import type { RedactionSession } from '../redaction/index.js';
 
 /** The owner of whatever a request reads or stores: a key's id or a person's id. */
 export interface Principal {
@@ -30,6 +31,8 @@ export interface RequestContext {
    */
   completionTokens?: number;
   errorCode?: string;
+  /** The request's redaction session; its counts (never values) go to metrics and the log. */
+  redaction?: RedactionSession;
   /** For internal errors only: the class name of what was thrown, to find it in the code. */
   errorName?: string;
 }

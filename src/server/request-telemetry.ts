@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger, Metrics } from '../telemetry/index.js';
+import type { RequestContext } from './request-context.js';
 
 interface TelemetryParts {
   logger: Logger;
@@ -70,6 +71,7 @@ function recordRequest(parts: TelemetryParts, request: FastifyRequest, reply: Fa
   parts.metrics.requests.inc({ route, method: request.method, status: String(status) });
   parts.metrics.requestDuration.observe({ route }, durationMs / 1000);
   if (context.errorCode !== undefined) parts.metrics.errors.inc({ code: context.errorCode });
+  const redactions = countRedactions(parts.metrics, context);
 
   parts.logger.info(
     {
@@ -92,6 +94,7 @@ function recordRequest(parts: TelemetryParts, request: FastifyRequest, reply: Fa
       completionTokens: context.completionTokens,
       isCaptured: context.isCaptured,
       breakGlassOpenGrants: openGrantsOf(parts),
+      redactions,
     },
     'request',
   );
@@ -101,4 +104,17 @@ function recordRequest(parts: TelemetryParts, request: FastifyRequest, reply: Fa
 function openGrantsOf(parts: TelemetryParts): number | undefined {
   const count = parts.breakGlass?.openCount() ?? 0;
   return count > 0 ? count : undefined;
+}
+
+/**
+ * Counts of what redaction did, as `CLASS:direction:action=count`, also added to the
+ * metrics. Class names come from Moat's table and the operator's configuration only.
+ */
+function countRedactions(metrics: Metrics, context: RequestContext): string[] | undefined {
+  const tallies = context.redaction?.tallies ?? [];
+  if (tallies.length === 0) return undefined;
+  return tallies.map(({ className, direction, action, count }) => {
+    metrics.redactions.inc({ class: className, direction, action }, count);
+    return `${className}:${direction}:${action}=${count}`;
+  });
 }

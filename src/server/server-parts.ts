@@ -1,6 +1,7 @@
 import type { onRequestAsyncHookHandler } from 'fastify';
 import type { Scope } from '../auth/index.js';
 import type { ModelCatalog } from '../catalog/index.js';
+import type { Redactor } from '../redaction/index.js';
 import type { Metrics } from '../telemetry/index.js';
 import type { Auditor } from '../audit/index.js';
 import type { BreakGlass } from '../break-glass/index.js';
@@ -10,6 +11,8 @@ import type { MoatStore } from '../store/index.js';
 export interface ServerParts {
   catalog: ModelCatalog;
   metrics: Metrics;
+  /** Applies redaction policy to content; absent when `redaction.enabled` is false. */
+  redactor: Redactor | undefined;
   /** A route-level `onRequest` hook: keys are checked before the body is read. */
   requireScope: (scope: Scope | undefined) => onRequestAsyncHookHandler;
   /** Break-glass grants; absent when Moat runs without a master key. */

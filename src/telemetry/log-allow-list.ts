@@ -28,6 +28,7 @@ export const LOG_FIELDS = [
   'port',
   'ruleIndex',
   'expires',
+  'redactions',
 ] as const;
 
 export type LogField = (typeof LOG_FIELDS)[number];

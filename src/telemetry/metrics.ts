@@ -64,6 +64,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly redactions = new Counter({
+    name: 'moat_redactions_total',
+    help: 'Findings acted on by redaction policy, by class, direction and action. Never values.',
+    labelNames: ['class', 'direction', 'action'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'moat_' });
   }

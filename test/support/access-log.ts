@@ -12,6 +12,7 @@ export interface AccessLogLine {
   durationMs: number;
   promptTokens?: number;
   completionTokens?: number;
+  redactions?: string[];
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   embeddingOf,
   type AnswerShape,
 } from './openai-stand-in-answers.js';
+import { echoCompletion, echoStream, lastMessageText } from './openai-stand-in-echo.js';
 import { plannedStream, sendAnswerBody, type StandInFailure } from './openai-stand-in-failures.js';
 import {
   modelListBody,
@@ -34,6 +35,11 @@ export interface StandInBehaviour {
    * `max_tokens` cuts it short, with finish reason `length`. @default 16
    */
   answerTokens: number;
+  /**
+   * When above 0, answers repeat the last message sent, streamed in pieces of this many
+   * characters. @default 0
+   */
+  echoPieceChars: number;
 }
 
 export interface OpenAiStandInOptions extends Partial<StandInBehaviour> {
@@ -79,6 +85,7 @@ const DEFAULT_BEHAVIOUR: StandInBehaviour = {
   chunksBeforeFailure: 2,
   isUsageSent: true,
   answerTokens: 16,
+  echoPieceChars: 0,
 };
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } as const;
@@ -224,6 +231,11 @@ class StandInState {
   }
 
   #answerCompletion(exchange: Exchange): void {
+    if (this.behaviour.echoPieceChars > 0) {
+      const text = lastMessageText(exchange.body.messages);
+      sendJson(exchange.response, 200, echoCompletion(exchange.model, text));
+      return;
+    }
     sendAnswerBody(exchange.response, this.behaviour.failure, () =>
       this.#answers.completion(this.#shapeOf(exchange)),
     );
@@ -248,9 +260,14 @@ class StandInState {
     const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
     const hasUsage = streamOptions?.include_usage === true && this.behaviour.isUsageSent;
     const answer = this.#answers.stream(this.#shapeOf(exchange), hasUsage);
-    const { failure, chunkDelayMs } = this.behaviour;
+    const { failure, chunkDelayMs, echoPieceChars } = this.behaviour;
 
     response.writeHead(200, SSE_HEADERS);
+    if (echoPieceChars > 0) {
+      const text = lastMessageText(body.messages);
+      response.end(Buffer.concat(echoStream(exchange.model, text, echoPieceChars)));
+      return;
+    }
     if (failure === 'none' && chunkDelayMs === 0) {
       record.chunksSent = answer.chunks.length + 1;
       response.end(answer.whole);

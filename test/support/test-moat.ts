@@ -23,6 +23,7 @@ export interface TestMoatOptions {
     engine?: Record<string, unknown>;
     log?: Record<string, unknown>;
     web?: Record<string, unknown>;
+    redaction?: Record<string, unknown>;
   };
   /** The allow-list. @default one rule for every port of 127.0.0.1 (`LOOPBACK_TEST_RULE`) */
   egressRules?: readonly unknown[];
@@ -41,6 +42,7 @@ export async function startTestMoat(options: TestMoatOptions = {}): Promise<Test
     log: { level: 'trace', file: logFile, ...options.config?.log },
     engine: { threads: 1, ...options.config?.engine },
     web: options.config?.web ?? {},
+    ...(options.config?.redaction === undefined ? {} : { redaction: options.config.redaction }),
     models: [
       { name: 'demo', backend: 'embedded', file: modelFile, defaultMaxTokens: 16 },
       ...(options.upstreams ?? []).map((upstream) => ({ backend: 'upstream', ...upstream })),

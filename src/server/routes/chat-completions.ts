@@ -13,6 +13,7 @@ import {
 import type { ServerParts } from '../server-parts.js';
 import { abortWhenClientLeaves } from '../client-abort.js';
 import { validateBody } from '../validate-body.js';
+import { answerFilterFor, protectChat, revealAnswer } from '../redact-content.js';
 import { findModel } from '../find-model.js';
 import { captureExchange, findCaptureGrant } from '../capture-exchange.js';
 import type { BreakGlassGrant } from '../../store/index.js';
@@ -25,7 +26,7 @@ export function registerChatCompletions(app: FastifyInstance, parts: ServerParts
       const body = validateBody(chatRequestSchema, request.body, CHAT_SUPPORTED_FIELDS);
       rejectUnsupportedFields(body);
       const entry = findModel(parts.catalog, request, body.model);
-      const chatRequest = toChatRequest(body);
+      const chatRequest = await protectChat(parts.redactor, request, toChatRequest(body));
       const signal = abortWhenClientLeaves(reply);
       const captureGrant = findCaptureGrant(parts.breakGlass, request, entry.name);
 
@@ -57,7 +58,8 @@ async function answerWhole(call: ChatCall): Promise<object> {
   const completion = await call.entry.backend.completeChat(call.chatRequest, call.signal);
   recordUsage(call, completion.usage);
   await captureAnswer(call, completion.text);
-  return new ChatResponseWriter(call.entry.name).whole(completion);
+  const text = await revealAnswer(call.request, completion.text);
+  return new ChatResponseWriter(call.entry.name).whole({ ...completion, text });
 }
 
 /**
@@ -85,6 +87,7 @@ interface StreamState {
 
 async function* writeEvents(state: StreamState): AsyncGenerator<string> {
   const { call, writer } = state;
+  const filter = answerFilterFor(call.request);
   let deltasSent = 0;
   let isFinished = false;
   const captured: string[] = [];
@@ -95,7 +98,8 @@ async function* writeEvents(state: StreamState): AsyncGenerator<string> {
       if (event.type === 'delta') {
         markFirstToken(call);
         if (call.captureGrant !== undefined) captured.push(event.text);
-        yield writer.deltaChunk(event.text);
+        const text = filter === undefined ? event.text : await filter.push(event.text);
+        if (text.length > 0) yield writer.deltaChunk(text);
         // Kept current as it goes: if the client leaves, the access log is written when the
         // response closes, before this generator is unwound.
         call.request.moat.completionTokens = ++deltasSent;
@@ -103,6 +107,8 @@ async function* writeEvents(state: StreamState): AsyncGenerator<string> {
       }
       isFinished = true;
       recordUsage(call, event.usage);
+      const rest = filter === undefined ? '' : await filter.end();
+      if (rest.length > 0) yield writer.deltaChunk(rest);
       yield writer.finishChunk(event.finishReason);
       if (state.includeUsage) yield writer.usageChunk(event.usage);
     }

@@ -5,6 +5,7 @@ import type { ServerParts } from '../server-parts.js';
 import { unsupportedFieldError, validateBody } from '../validate-body.js';
 import { findModel } from '../find-model.js';
 import { captureExchange, findCaptureGrant } from '../capture-exchange.js';
+import { protectInputs } from '../redact-content.js';
 
 const embeddingRequestSchema = z.strictObject({
   model: z.string().min(1).max(256),
@@ -25,7 +26,8 @@ export function registerEmbeddings(app: FastifyInstance, parts: ServerParts): vo
       throw unsupportedFieldError('dimensions');
     }
     const entry = findModel(parts.catalog, request, body.model);
-    const inputs = typeof body.input === 'string' ? [body.input] : body.input;
+    const given = typeof body.input === 'string' ? [body.input] : body.input;
+    const inputs = await protectInputs(parts.redactor, request, given);
 
     const captureGrant = findCaptureGrant(parts.breakGlass, request, entry.name);
     const result = await entry.backend.embed(inputs, abortWhenClientLeaves(reply));

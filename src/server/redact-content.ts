@@ -1,0 +1,54 @@
+import type { FastifyRequest } from 'fastify';
+import type { ChatRequest } from '../inference/index.js';
+import { AnswerFilter, type RedactionSession, type Redactor } from '../redaction/index.js';
+
+/**
+ * Applies policy to a chat's messages on their way to the model, in a session kept on the
+ * request so that the answer can be restored and the counts logged. Throws
+ * `content_blocked` or `redaction_failed`; the backend is then never called.
+ */
+export async function protectChat(
+  redactor: Redactor | undefined,
+  request: FastifyRequest,
+  chatRequest: ChatRequest,
+): Promise<ChatRequest> {
+  if (redactor === undefined) return chatRequest;
+  const session = redactor.openSession();
+  request.moat.redaction = session;
+
+  const contents = await session.protectAll(
+    chatRequest.messages.map((message) => message.content),
+    'model',
+  );
+  return {
+    ...chatRequest,
+    messages: chatRequest.messages.map((message, index) => ({
+      role: message.role,
+      content: contents[index] ?? '',
+    })),
+  };
+}
+
+/** Policy for embedding inputs: what is protected toward a chat model is protected here too. */
+export async function protectInputs(
+  redactor: Redactor | undefined,
+  request: FastifyRequest,
+  inputs: readonly string[],
+): Promise<readonly string[]> {
+  if (redactor === undefined) return inputs;
+  const session = redactor.openSession();
+  request.moat.redaction = session;
+  return session.protectAll(inputs, 'model');
+}
+
+/** A whole answer with caller policy applied and placeholders restored. */
+export async function revealAnswer(request: FastifyRequest, text: string): Promise<string> {
+  const session: RedactionSession | undefined = request.moat.redaction;
+  return session === undefined ? text : session.revealAnswer(text);
+}
+
+/** The same for a streamed answer, piece by piece; undefined when redaction is off. */
+export function answerFilterFor(request: FastifyRequest): AnswerFilter | undefined {
+  const session = request.moat.redaction;
+  return session === undefined ? undefined : new AnswerFilter(session);
+}
