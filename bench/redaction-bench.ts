@@ -25,11 +25,11 @@ const DATA_FOLDER =
 
 export async function runRedactionBench(): Promise<void> {
   const settings = configSchema.parse({}).redaction;
-  const full = createRedactor(settings);
+  const full = await createRedactor(settings);
   console.log('\nredaction');
   await printQuality(full);
   await measureThroughput({
-    patterns: createRedactor({ ...settings, detectNames: false }),
+    patterns: await createRedactor({ ...settings, detectNames: false }),
     full,
   });
 }

@@ -130,7 +130,7 @@ async function startServing(
 
   try {
     const webAssets = config.web.enabled ? WebAssets.load() : undefined;
-    const redactor = config.redaction.enabled ? createRedactor(config.redaction) : undefined;
+    const redactor = config.redaction.enabled ? await createRedactor(config.redaction) : undefined;
     const app = buildServer({ ...parts, config, catalog, webAssets, redactor });
     closers.unshift(() => app.close());
     const url = await app.listen({ host: config.server.host, port: config.server.port });

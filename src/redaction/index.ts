@@ -20,5 +20,6 @@ export {
   type RedactionPolicyOptions,
 } from './redaction-policy.js';
 export { StreamRestorer } from './stream-restorer.js';
-export { createRedactor, type RedactionSettings } from './create-redactor.js';
+export { createRedactor } from './create-redactor.js';
+export type { RedactionSettings } from './redaction-settings.js';
 export { AnswerFilter } from './answer-filter.js';

@@ -4,7 +4,7 @@ import { findingsIn, testRedactor } from '../../test/support/test-redactor.js';
 import { MoatError } from '../errors/index.js';
 
 /** The cases of shared/cases/redaction.md; each name starts with the case's id. */
-const redactor = testRedactor();
+const redactor = await testRedactor();
 
 const classesIn = async (text: string) =>
   (await findingsIn(redactor, text)).map((finding) => finding.className);
@@ -76,7 +76,7 @@ describe('redaction cases', () => {
     expect(await classesIn('part number 449-87-4100 from the catalog')).toEqual([]);
     expect(await classesIn('employee ssn 449-87-4100')).toEqual(['US_SSN']);
 
-    const strict = testRedactor({ minConfidence: 0.3 });
+    const strict = await testRedactor({ minConfidence: 0.3 });
     expect(await findingsIn(strict, 'part number 449-87-4100 from the catalog')).toEqual([
       { className: 'US_SSN', value: '449-87-4100', confidence: 0.35 },
     ]);
@@ -125,7 +125,7 @@ describe('redaction cases', () => {
     const found = await findingsIn(redactor, text);
     expect(found.map((finding) => finding.value)).toEqual([openAiKey, githubToken]);
 
-    const masking = testRedactor({ policy: { SECRET: { model: 'mask' } } });
+    const masking = await testRedactor({ policy: { SECRET: { model: 'mask' } } });
     const { text: masked } = await masking.apply(text, { direction: 'model' });
     expect(masked).toBe('keys: [REDACTED SECRET] and [REDACTED SECRET]');
   });
@@ -182,7 +182,7 @@ describe('redaction cases', () => {
   });
 
   it('T43: a blocked prompt names the class, never the value', async () => {
-    const blocking = testRedactor({ policy: { CREDIT_CARD: { model: 'block' } } });
+    const blocking = await testRedactor({ policy: { CREDIT_CARD: { model: 'block' } } });
     const attempt = blocking.apply('charge 4111 1111 1111 1111 today', { direction: 'model' });
     await expect(attempt).rejects.toThrow(MoatError);
     const error = (await attempt.catch((thrown: unknown) => thrown)) as MoatError;

@@ -3,8 +3,15 @@ import type { Detection } from './detection.js';
 import { maskFor } from './placeholders.js';
 import { PseudonymMap } from './pseudonym-map.js';
 import type { Direction, PolicyAction } from './redaction-classes.js';
-import type { Redactor } from './redactor.js';
+import type { RedactionPolicy } from './redaction-policy.js';
 import { StreamRestorer } from './stream-restorer.js';
+
+/** What a session needs from the redactor that opened it. */
+export interface Scanner {
+  readonly policy: RedactionPolicy;
+  readonly classNames: readonly string[];
+  scan(text: string): Promise<Detection[]>;
+}
 
 /** How often one action was taken on one class in one direction. Never values. */
 export interface RedactionTally {
@@ -26,12 +33,12 @@ export interface RedactionResult {
  * the answer can be restored with `restore` or, streamed, with `streamRestorer`.
  */
 export class RedactionSession {
-  readonly #redactor: Redactor;
+  readonly #redactor: Scanner;
   readonly #map = new PseudonymMap();
   readonly #counts = new Map<string, number>();
   readonly #tallies = new Map<string, RedactionTally>();
 
-  constructor(redactor: Redactor) {
+  constructor(redactor: Scanner) {
     this.#redactor = redactor;
   }
 

@@ -1,9 +1,10 @@
-import * as faker from '@faker-js/faker';
+import type * as FakerModule from '@faker-js/faker';
 
 /**
  * Word lists for finding names and addresses, taken from the locale data of the faker
- * package, which ships with `npm ci`: nothing is downloaded at run time. Built once, on
- * first use, because reading every locale takes a few hundred milliseconds.
+ * package, which ships with `npm ci`: nothing is downloaded at run time. Loaded once, on
+ * the first scan that needs them, because reading every locale takes a few hundred
+ * milliseconds that a process which never scans a name should not spend.
  */
 export interface WordLists {
   /** Given names in every locale, lowercased. */
@@ -18,16 +19,16 @@ export interface WordLists {
   countries: ReadonlySet<string>;
 }
 
-let cached: WordLists | undefined;
+let loading: Promise<WordLists> | undefined;
 
-export function wordLists(): WordLists {
-  cached ??= buildWordLists();
-  return cached;
+export function loadWordLists(): Promise<WordLists> {
+  loading ??= import('@faker-js/faker').then(buildWordLists);
+  return loading;
 }
 
 type LocaleData = Record<string, Record<string, unknown> | undefined>;
 
-function buildWordLists(): WordLists {
+function buildWordLists(faker: typeof FakerModule): WordLists {
   const locales = (Object.values(faker) as unknown[]).filter(isLocaleDefinition);
   const collect = (section: string, key: string, into = new Set<string>()): Set<string> => {
     for (const locale of locales)

@@ -13,7 +13,7 @@ export const DEFAULT_SETTINGS: RedactionSettings = {
 };
 
 /** A redactor with the default settings and `changes` over them, for tests. */
-export function testRedactor(changes: Partial<RedactionSettings> = {}): Redactor {
+export async function testRedactor(changes: Partial<RedactionSettings> = {}): Promise<Redactor> {
   return createRedactor({ ...DEFAULT_SETTINGS, ...changes });
 }
 

@@ -1,5 +1,5 @@
 import type { Detection, Detector } from '../detection.js';
-import { wordLists, type WordLists } from '../word-lists.js';
+import { loadWordLists, type WordLists } from '../word-lists.js';
 import { wordsOf, type Word } from './words.js';
 
 /** Street types written before the street's name ("Rue Dielhère", "ul. Jesionowa"). */
@@ -33,8 +33,8 @@ const MAX_CONTINUATIONS = 4;
 export class AddressDetector implements Detector {
   readonly name = 'address';
 
-  detect(text: string): Detection[] {
-    const lists = wordLists();
+  async detect(text: string): Promise<Detection[]> {
+    const lists = await loadWordLists();
     const found: Detection[] = [];
     const words = wordsOf(text);
 

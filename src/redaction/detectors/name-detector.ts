@@ -1,5 +1,5 @@
 import type { Detection, Detector } from '../detection.js';
-import { wordLists, type WordLists } from '../word-lists.js';
+import { loadWordLists, type WordLists } from '../word-lists.js';
 import { classifyWord, wordsOf, type Word } from './words.js';
 
 /** Words right before a name that say a name follows. */
@@ -17,8 +17,8 @@ const MAX_NAME_WORDS = 4;
 export class NameDetector implements Detector {
   readonly name = 'name';
 
-  detect(text: string): Detection[] {
-    const lists = wordLists();
+  async detect(text: string): Promise<Detection[]> {
+    const lists = await loadWordLists();
     const words = wordsOf(text);
     const found: Detection[] = [];
 
