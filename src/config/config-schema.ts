@@ -179,8 +179,8 @@ const redactionSchema = z
       .default(['GB', 'FR', 'DE', 'ES', 'IT', 'NL', 'CA', 'AU', 'IN']),
     /** Findings less sure than this (0-1) are ignored. @default 0.5 */
     minConfidence: z.number().min(0).max(1).default(0.5),
-    /** Longest time one scan may take; past it the request is refused. @default 5000 */
-    timeoutMs: wholeNumber(10, 600_000).default(5000),
+    /** Longest time one scan may take; past it the request is refused. @default 10000 */
+    timeoutMs: wholeNumber(10, 600_000).default(10_000),
     /** Find person names and street addresses (word lists, in process). @default true */
     detectNames: z.boolean().default(true),
     /** Actions by class name, over the defaults. @default {} */

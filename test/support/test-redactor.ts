@@ -6,7 +6,7 @@ export const DEFAULT_SETTINGS: RedactionSettings = {
   phoneRegion: 'US',
   phoneFallbackRegions: ['GB', 'FR', 'DE', 'ES', 'IT', 'NL', 'CA', 'AU', 'IN'],
   minConfidence: 0.5,
-  timeoutMs: 5000,
+  timeoutMs: 10_000,
   detectNames: true,
   policy: {},
   customClasses: [],

@@ -4,7 +4,14 @@ import { wordsOf, type Word } from './words.js';
 
 /** Street types written before the street's name ("Rue Dielhère", "ul. Jesionowa"). */
 const LEADING_TYPES: ReadonlySet<string> = new Set(
-  'rue via viale vicolo piazza corso calle avenida rua travessa ul. ulica avenue quadra'.split(' '),
+  'rue via viale vicolo piazza corso calle avenida rua travessa ul. ulica avenue quadra boulevard'.split(
+    ' ',
+  ),
+);
+
+/** Small words inside street names ("Rue de Tanger", "Via Nuova del Campo"). */
+const NAME_PARTICLES: ReadonlySet<string> = new Set(
+  'de des du del della di da do dos das la le les van von der den am an zu y e'.split(' '),
 );
 
 /** Compound street words ("Bundesstrasse", "Hersnapvej", "Þverbraut"). */
@@ -14,21 +21,27 @@ const TYPE_ENDING =
 const MILITARY =
   /\b(?:PSC|Unit|USNS|USS|USCGC)\s+[\p{L}\d]+(?:,?\s*Box\s+\d+)?\s*\n?\s*[AFD]PO\s+A[AEP]\s+\d{5}\b/giu;
 
+/** "51709 Spinatsch 94 Apt. 615": a number, a name, a number, then a unit. */
+const NUMBERED_WITH_UNIT =
+  /(?<![\p{L}\p{N}])\d{1,6}\s+(?:[\p{Lu}][\p{L}\p{M}'.-]*\s+){1,4}\d{1,5}[a-z]?,?\s*\n?\s*(?:apt\.?|apartment|suite|unit)\s*[\d\p{L}-]{1,6}\b\.?/giu;
+
 const NUMBER_BEFORE = /(?:\d{1,6}[a-z]?\s+){1,2}$/iu;
 const NUMBER_AFTER = /^\s+\d{1,5}[a-z]?\b\.?/iu;
 const UNIT_AFTER =
   /^(?:,?\s*(?:apt\.?|apartment|suite|unit|#|floor|fl\.)\s*[\d\p{L}-]{1,6}\b\.?)+/iu;
 /** One more line or comma part of an address: a town, a region, a country, a postcode. */
 const CONTINUATION =
-  /^(?:\s*,\s*|\s*\n\s*)(?:,\s*)?(?:[\p{Lu}\d][\p{L}\p{M}\d .'-]{0,40}?)(?=\s*(?:,|\n|$|[.?!]\s))/u;
+  /^(?:\s*,\s*|\s*\n[\s>]*)(?:,\s*)?(?:[\p{Lu}\d][\p{L}\p{M}\d .'-]{0,40}?)(?=\s*(?:,|\n|$|[.?!]\s))/u;
+const CORNER_BEFORE = /(?:the\s+)?corner\s+of\s+$/iu;
 
 const MAX_CONTINUATIONS = 4;
 
 /**
  * Street addresses, found in process: a street-type word ("Street", "Rue", "vej", "ul.")
- * with the street's name and a house number, then units ("Apt. 4"), and the lines or comma
- * parts that follow (town, region, postcode, country). Military addresses have a pattern
- * of their own.
+ * with the street's name and a house number, or a numbered street followed by a unit
+ * ("Apt. 4"); then the lines or comma parts that follow (town, region, postcode, country).
+ * Military addresses have a pattern of their own, and "the corner of A and B" is one
+ * address.
  */
 export class AddressDetector implements Detector {
   readonly name = 'address';
@@ -44,10 +57,13 @@ export class AddressDetector implements Detector {
       const street = streetAround(text, words, index);
       if (street !== undefined) found.push(street);
     }
-    for (const match of text.matchAll(MILITARY)) {
-      found.push(addressAt(match.index, match.index + match[0].length, 0.9));
+    for (const pattern of [MILITARY, NUMBERED_WITH_UNIT]) {
+      for (const match of text.matchAll(pattern)) {
+        const end = extendOverParts(text, match.index + match[0].length);
+        found.push(addressAt(match.index, end, 0.9));
+      }
     }
-    return found;
+    return joinCorners(text, found);
   }
 }
 
@@ -62,8 +78,8 @@ function isStreetType(word: Word, text: string, lists: WordLists): boolean {
 
 function streetAround(text: string, words: readonly Word[], index: number): Detection | undefined {
   const anchor = words[index] as Word;
-  let start = anchor.start;
   const anchorEnd = text[anchor.end] === '.' ? anchor.end + 1 : anchor.end;
+  let start = anchor.start;
   let end = anchorEnd;
 
   for (let left = index - 1; left >= 0 && left >= index - 3; left--) {
@@ -84,18 +100,23 @@ function streetAround(text: string, words: readonly Word[], index: number): Dete
   const hasNumber = before !== null || after !== null;
   // A street type alone ("Keys", "Avenue") says nothing; it needs a name or a number.
   if (!hasNumber && start === anchor.start && end === anchorEnd) return undefined;
-  return addressAt(start, extendOverParts(text, end), hasNumber ? 0.85 : 0.55);
+  return addressAt(start, extendOverParts(text, end), hasNumber ? 0.9 : 0.55);
 }
 
+/** The street's name after a leading type: capitalised words and particles. */
 function extendOverNames(text: string, words: readonly Word[], index: number): number {
   const anchor = words[index] as Word;
   let end = text[anchor.end] === '.' ? anchor.end + 1 : anchor.end;
-  for (let right = index + 1; right < words.length && right <= index + 4; right++) {
+  let nameEnd = end;
+  for (let right = index + 1; right < words.length && right <= index + 5; right++) {
     const word = words[right] as Word;
-    if (word.shape === 'lower' || !/^[ \t]+$/u.test(text.slice(end, word.start))) break;
+    if (!/^[ \t]+$/u.test(text.slice(end, word.start))) break;
+    const isParticle = NAME_PARTICLES.has(word.text.toLowerCase());
+    if (word.shape === 'lower' && !isParticle && anchor.shape !== 'lower') break;
     end = word.end;
+    if (!isParticle) nameEnd = end;
   }
-  return end;
+  return nameEnd;
 }
 
 function extendOverParts(text: string, from: number): number {
@@ -109,6 +130,25 @@ function extendOverParts(text: string, from: number): number {
     end += part[0].length;
   }
   return end;
+}
+
+/** "the corner of A and B": one address from "the corner" to the end of B. */
+function joinCorners(text: string, found: Detection[]): Detection[] {
+  const sorted = [...found].sort((a, b) => a.start - b.start);
+  const joined: Detection[] = [];
+  for (const street of sorted) {
+    const previous = joined.at(-1);
+    const gap = previous === undefined ? '' : text.slice(previous.end, street.start);
+    const corner =
+      previous && CORNER_BEFORE.exec(text.slice(Math.max(0, previous.start - 20), previous.start));
+    if (previous !== undefined && corner && /^\s+and\s+$/iu.test(gap)) {
+      previous.start -= corner[0].length;
+      previous.end = street.end;
+      continue;
+    }
+    joined.push({ ...street });
+  }
+  return joined;
 }
 
 function addressAt(start: number, end: number, confidence: number): Detection {

@@ -13,7 +13,10 @@ const CARD_RANGES: readonly { from: number; to: number; lengths: readonly number
   { from: 300000, to: 305999, lengths: [14, 15, 16, 17, 18, 19] },
   { from: 360000, to: 369999, lengths: [14, 15, 16, 17, 18, 19] },
   { from: 380000, to: 399999, lengths: [14, 15, 16, 17, 18, 19] },
-  { from: 352800, to: 358999, lengths: [16, 17, 18, 19] },
+  // JCB: 3528-3589 today; 35xx, 2131 and 1800 (15 digits) were issued earlier and still occur.
+  { from: 350000, to: 359999, lengths: [16, 17, 18, 19] },
+  { from: 213100, to: 213199, lengths: [15] },
+  { from: 180000, to: 180099, lengths: [15] },
   { from: 601100, to: 601199, lengths: [16, 17, 18, 19] },
   { from: 644000, to: 659999, lengths: [16, 17, 18, 19] },
   { from: 620000, to: 629999, lengths: [16, 17, 18, 19] },

@@ -1,18 +1,24 @@
 import type { Detection, Detector } from '../detection.js';
 import { loadWordLists, type WordLists } from '../word-lists.js';
-import { classifyWord, wordsOf, type Word } from './words.js';
+import { classifyWord, wordsOf, type Word, type WordKind } from './words.js';
 
 /** Words right before a name that say a name follows. */
 const NAME_CUE =
-  /(?:\b(?:mr|mrs|ms|mx|miss|dr|prof|sir|madam|dear|named|called|call me|name is|name's|i am|i'm|this is|ask for|under|by|with|from|to|signed|regards|thanks|cc|attn|patient|name|user|customer|employee|contact)\s*[.:,-]?\s*)$/iu;
+  /(?:\b(?:mr|mrs|ms|mx|miss|dr|prof|sir|madam|dear|named|called|call me|calls me|name is|name's|i am|i'm|this is|ask for|signed|regards|thanks|cc|attn|patient|name|user|customer|employee|contact|with|by)\s*[.:,-]?\s*)$/iu;
+
+/** Words right after a capitalised run that make it an organisation, not a person. */
+const ORGANISATION_AFTER =
+  /^\s*(?:inc|ltd|llc|plc|gmbh|corp|co|company|group|bank|university|college|school|hospital|foundation|institute|orchestra|club|hotel|airlines?|records|press|studios?)\b/iu;
 
 const MAX_NAME_WORDS = 4;
 
 /**
  * Person names, found in process with word lists: runs of capitalised (or all-capitals)
- * words in which at least one word is a known given or family name and not an everyday
- * English word, or any such run right after a cue such as "Mr." or "my name is". The whole
- * text is scanned word by word, so there is no window to fall out of.
+ * words split at everyday English words. A run is a name when it holds a known given or
+ * family name that is not an everyday word, when it follows a cue such as "Mr." or "my
+ * name is", or when its words are neither everyday English nor known places (an unknown
+ * proper noun is most often a name). The whole text is scanned word by word, so there is no
+ * window to fall out of.
  */
 export class NameDetector implements Detector {
   readonly name = 'name';
@@ -59,43 +65,77 @@ function isNameGap(gap: string, previous: Word): boolean {
 /** Splits a run at everyday words and keeps the parts that look like names. */
 function judgeRun(text: string, run: readonly Word[], lists: WordLists): Detection[] {
   const found: Detection[] = [];
-  let part: Word[] = [];
+  let part: { word: Word; kind: WordKind }[] = [];
   const flush = (): void => {
-    const detection = judgePart(text, part, lists);
+    const detection = judgePart(text, part);
     if (detection !== undefined) found.push(detection);
     part = [];
   };
 
   for (const word of run) {
-    const kind = classifyWord(word.text, lists);
-    if (kind.isCommon && !(part.length > 0 && kind.isKnownName && word.shape === 'title')) {
+    const kind = word.shape === 'initial' ? 'initial' : classifyWord(word.text, lists);
+    if (kind === 'common') {
       flush();
       continue;
     }
-    part.push(word);
+    part.push({ word, kind });
     if (part.length === MAX_NAME_WORDS) flush();
   }
   flush();
   return found;
 }
 
-function judgePart(text: string, part: readonly Word[], lists: WordLists): Detection | undefined {
-  const first = part[0];
-  const last = part.at(-1);
-  if (first === undefined || last === undefined) return undefined;
-  const full = part.filter((word) => word.shape !== 'initial');
-  if (full.length === 0) return undefined;
+function judgePart(
+  text: string,
+  part: readonly { word: Word; kind: WordKind }[],
+): Detection | undefined {
+  const first = part[0]?.word;
+  const last = part.at(-1)?.word;
+  const full = part.filter((entry) => entry.kind !== 'initial');
+  if (first === undefined || last === undefined || full.length === 0) return undefined;
+  if (ORGANISATION_AFTER.test(text.slice(last.end, last.end + 16))) return undefined;
 
-  const nameCount = full.filter((word) => classifyWord(word.text, lists).isName).length;
+  const count = (kind: WordKind): number => full.filter((entry) => entry.kind === kind).length;
   const hasCue = NAME_CUE.test(text.slice(Math.max(0, first.start - 24), first.start));
-  const isShouted = full.every((word) => word.shape === 'upper');
-  const isName = isShouted
-    ? nameCount >= 2 || (hasCue && nameCount >= 1)
-    : nameCount >= 1 || hasCue;
-  if (!isName) return undefined;
-
-  const confidence = full.length > 1 || hasCue ? 0.85 : 0.65;
+  const isShouted = full.every((entry) => entry.word.shape === 'upper');
+  const isSentenceStart = /(?:^|[.!?:]\s+|\n\s*)$/u.test(
+    text.slice(Math.max(0, first.start - 4), first.start),
+  );
+  const confidence = nameConfidence({
+    size: full.length,
+    names: count('name'),
+    ambiguous: count('ambiguous'),
+    unknown: count('unknown'),
+    places: count('place'),
+    hasCue,
+    isShouted,
+    isSentenceStart,
+  });
+  if (confidence === undefined) return undefined;
   return { className: 'PERSON', start: first.start, end: last.end, confidence };
+}
+
+interface PartCounts {
+  size: number;
+  names: number;
+  ambiguous: number;
+  unknown: number;
+  places: number;
+  hasCue: boolean;
+  isShouted: boolean;
+  /** Every sentence starts with a capital, so a lone unknown word there proves little. */
+  isSentenceStart: boolean;
+}
+
+/** How sure a run of words is a person's name, or undefined when it is not one. */
+function nameConfidence(counts: PartCounts): number | undefined {
+  const { size, names, ambiguous, unknown, places, hasCue, isShouted, isSentenceStart } = counts;
+  if (hasCue) return 0.85;
+  if (isShouted) return names >= 2 ? 0.8 : undefined;
+  if (names >= 1) return size > 1 ? 0.85 : 0.7;
+  if (places > 0) return undefined;
+  if (size > 1 && ambiguous + unknown === size) return ambiguous > 0 ? 0.75 : 0.7;
+  return unknown === 1 && size === 1 && !isSentenceStart ? 0.55 : undefined;
 }
 
 /** "eva kleist": a known given name then a known family name, neither an everyday word. */
@@ -108,9 +148,8 @@ function lowercasePair(
   if (text.slice(given.end, family.start) !== ' ') return undefined;
   if (given.text.length < 3 || family.text.length < 3) return undefined;
 
-  const givenKind = classifyWord(given.text, lists);
-  const familyKind = classifyWord(family.text, lists);
-  if (givenKind.isCommon || familyKind.isCommon) return undefined;
+  if (classifyWord(given.text, lists) !== 'name') return undefined;
+  if (classifyWord(family.text, lists) !== 'name') return undefined;
   if (!lists.firstNames.has(given.text) || !lists.lastNames.has(family.text)) return undefined;
   return { className: 'PERSON', start: given.start, end: family.end, confidence: 0.6 };
 }

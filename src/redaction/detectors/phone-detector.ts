@@ -10,7 +10,37 @@ const PHONE_CANDIDATE =
 /** Shapes that belong to other things: SSNs (3-2-4) and dates. */
 const NOT_PHONE = /^\d{3}-\d{2}-\d{4}$|^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/u;
 
-const PHONE_CONTEXT = ['phone', 'call', 'tel', 'mobile', 'cell', 'fax', 'whatsapp', 'sms', 'ring'];
+/**
+ * A national number valid only in a fallback region, with no phone word before it, is as
+ * likely a house number and postcode ("17151 2450"); it stays below the default threshold.
+ */
+function confidenceFor(facts: { isBare: boolean; hasContext: boolean; isHome: boolean }) {
+  if (facts.isBare) return 0.7;
+  return facts.isHome || facts.hasContext ? 0.9 : 0.45;
+}
+
+const PHONE_CONTEXT = [
+  'phone',
+  'call',
+  'tel',
+  'mobile',
+  'cell',
+  'fax',
+  'whatsapp',
+  'sms',
+  'ring',
+  'number',
+  'appel',
+  'anruf',
+  'handy',
+  'llam',
+  'móvil',
+  'numéro',
+  'nummer',
+  'numero',
+  'reach',
+  'contact',
+];
 
 export interface PhoneDetectorOptions {
   /** Region for numbers written without `+`, tried first. */
@@ -42,18 +72,24 @@ export class PhoneDetector implements Detector {
       const region = regions.get(trimmed);
       if (region === undefined) return undefined;
       const isBare = /^\d+$/u.test(trimmed);
-      if (isBare && !hasContextBefore(text, start, PHONE_CONTEXT)) return undefined;
+      const hasContext = hasContextBefore(text, start, PHONE_CONTEXT);
+      if (isBare && !hasContext) return undefined;
 
       found.push({
         className: 'PHONE_NUMBER',
         start,
         end: start + trimmed.length,
-        confidence: isBare ? 0.7 : 0.9,
+        confidence: confidenceFor({ isBare, hasContext, isHome: this.#isHome(trimmed, region) }),
         region,
       });
       return trimmed.length;
     });
     return found;
+  }
+
+  /** Written with its country code, or valid in the default region. */
+  #isHome(candidate: string, region: string): boolean {
+    return /^(?:\+|00)/u.test(candidate) || region === this.#regions[0];
   }
 
   #validRegion(candidate: string): string | undefined {

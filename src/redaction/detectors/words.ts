@@ -33,16 +33,23 @@ function shapeOf(word: string): WordShape {
   if (word.length === 1) return 'initial';
   const tail = word.slice(1);
   if (tail === tail.toUpperCase() && tail !== tail.toLowerCase()) return 'upper';
-  return 'title';
+  // "UnionPay", "McDonald": capitals inside a word mark a brand or a prefix, kept apart.
+  return tail === tail.toLowerCase() || /^(?:Mc|Mac|O'|D'|De|Van)/u.test(word) ? 'title' : 'other';
 }
 
-/** What the word lists say about one word, in any case. */
-export function classifyWord(
-  word: string,
-  lists: WordLists,
-): { isName: boolean; isKnownName: boolean; isCommon: boolean } {
+/**
+ * What the word lists say about one word, in any case: a known name that is not an everyday
+ * word, a known name that is one too ("Frank", "Rose"), an everyday word, a known place, or
+ * none of these.
+ */
+export type WordKind = 'name' | 'ambiguous' | 'common' | 'place' | 'unknown' | 'initial';
+
+export function classifyWord(word: string, lists: WordLists): WordKind {
   const lower = word.toLowerCase();
-  const isCommon = lists.englishWords.has(lower);
   const isKnownName = lists.firstNames.has(lower) || lists.lastNames.has(lower);
-  return { isName: isKnownName && !isCommon, isKnownName, isCommon };
+  const isCommon = lists.englishWords.has(lower);
+  if (isKnownName) return isCommon ? 'ambiguous' : 'name';
+  if (isCommon) return 'common';
+  if (lists.places.has(lower)) return 'place';
+  return word.length >= 3 ? 'unknown' : 'common';
 }
