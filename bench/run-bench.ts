@@ -18,6 +18,7 @@ import { prepareLoad, runConcurrent, runSequential, type Target } from './load.j
 import { printReport, SIDES, type Side, type SideFigures } from './report.js';
 import { runAuditBench } from './audit-bench.js';
 import { runCryptoBench } from './crypto-bench.js';
+import { runRedactionBench } from './redaction-bench.js';
 
 const ROUNDS = 5;
 const SEQUENTIAL_PER_ROUND = 300;
@@ -117,4 +118,5 @@ async function measure(targets: Record<Side, Target>): Promise<Record<Side, Side
 
 runCryptoBench();
 await runAuditBench();
+await runRedactionBench();
 process.exitCode = await main();

@@ -151,6 +151,24 @@ function chatBody(model: string, extra: Record<string, unknown> = {}): string {
   });
 }
 
+/** Content that redaction blocks, and content it pseudonymizes, each carrying canaries. */
+async function sendRedactionEvents(): Promise<Record<string, number>> {
+  const redactionChat = (content: string, stream: boolean): string =>
+    JSON.stringify({ model: 'up', stream, messages: [{ role: 'user', content }] });
+  const secret = `db_password = ${canary('secretvalue')}9X!`;
+  const personal = `Ask ${canary('mailbox')}@example.com, card 4111 1111 1111 1111.`;
+  return {
+    redactionBlocked: await post('/v1/chat/completions', redactionChat(secret, false)),
+    redactionBlockedStream: await post('/v1/chat/completions', redactionChat(secret, true)),
+    redactionPseudonymized: await post('/v1/chat/completions', redactionChat(personal, false)),
+    redactionPseudonymizedStream: await post('/v1/chat/completions', redactionChat(personal, true)),
+    redactionEmbeddings: await post(
+      '/v1/embeddings',
+      JSON.stringify({ model: 'up', input: [personal] }),
+    ),
+  };
+}
+
 async function cancelMidStream(model: string): Promise<void> {
   const controller = new AbortController();
   const response = await request(`${moat.url}/v1/chat/completions`, {
@@ -213,6 +231,7 @@ describe('moat serve as a child process, with canaries in every content field', 
         '/v1/chat/completions',
         chatBody('demo', { pad: canary('big').repeat(3000) }),
       ),
+      ...(await sendRedactionEvents()),
     };
     await cancelMidStream('demo');
     await cancelMidStream('up');
@@ -246,6 +265,11 @@ describe('moat serve as a child process, with canaries in every content field', 
       unknownField: 400,
       unknownModel: 404,
       oversize: 413,
+      redactionBlocked: 422,
+      redactionBlockedStream: 422,
+      redactionPseudonymized: 200,
+      redactionPseudonymizedStream: 200,
+      redactionEmbeddings: 200,
     });
     expect(failureStatuses.every((status) => status >= 500 || status === 200)).toBe(true);
     expect(keyStatuses).toEqual([401, 401, 401, 401]);

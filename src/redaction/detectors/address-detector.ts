@@ -14,6 +14,14 @@ const NAME_PARTICLES: ReadonlySet<string> = new Set(
   'de des du del della di da do dos das la le les van von der den am an zu y e'.split(' '),
 );
 
+/** Street types that their own languages write in lowercase ("Trenerys gate", "Király u."). */
+const LOWERCASE_TYPES: ReadonlySet<string> = new Set(
+  'gate gata gatan vej gade vegen veien utca út útja u ul ulica tie katu straße strasse'.split(' '),
+);
+
+/** Unit words; a street's name stops before them. */
+const UNIT_WORDS: ReadonlySet<string> = new Set('apt apartment suite unit floor fl'.split(' '));
+
 /** Compound street words ("Bundesstrasse", "Hersnapvej", "Þverbraut"). */
 const TYPE_ENDING =
   /(?:strasse|straße|str\.|gasse|weg|platz|allee|vej|gade|gata|gatan|vägen|veien|vegen|straat|laan|braut|katu|utca|útja|tie)$/iu;
@@ -28,13 +36,13 @@ const NUMBERED_WITH_UNIT =
 const NUMBER_BEFORE = /(?:\d{1,6}[a-z]?\s+){1,2}$/iu;
 const NUMBER_AFTER = /^\s+\d{1,5}[a-z]?\b\.?/iu;
 const UNIT_AFTER =
-  /^(?:,?\s*(?:apt\.?|apartment|suite|unit|#|floor|fl\.)\s*[\d\p{L}-]{1,6}\b\.?)+/iu;
+  /^(?:,?[\s>]*(?:apt\.?|apartment|suite|unit|#|floor|fl\.)\s*[\d\p{L}-]{1,6}\b\.?)+/iu;
 /** One more line or comma part of an address: a town, a region, a country, a postcode. */
 const CONTINUATION =
   /^(?:\s*,\s*|\s*\n[\s>]*)(?:,\s*)?(?:[\p{Lu}\d][\p{L}\p{M}\d .'-]{0,40}?)(?=\s*(?:,|\n|$|[.?!]\s))/u;
 const CORNER_BEFORE = /(?:the\s+)?corner\s+of\s+$/iu;
 
-const MAX_CONTINUATIONS = 4;
+const MAX_CONTINUATIONS = 6;
 
 /**
  * Street addresses, found in process: a street-type word ("Street", "Rue", "vej", "ul.")
@@ -70,9 +78,10 @@ export class AddressDetector implements Detector {
 function isStreetType(word: Word, text: string, lists: WordLists): boolean {
   const lower = word.text.toLowerCase();
   if (TYPE_ENDING.test(lower) && word.text.length > 5) return true;
-  // A lowercase "keys" or "way" is prose; a street type is written with a capital.
-  if (word.shape !== 'title' && word.shape !== 'upper' && !LEADING_TYPES.has(lower)) return false;
   const withDot = text[word.end] === '.' ? `${lower}.` : lower;
+  if (LOWERCASE_TYPES.has(lower) || LEADING_TYPES.has(withDot)) return true;
+  // A lowercase "keys" or "way" is prose; a street type is written with a capital.
+  if (word.shape !== 'title' && word.shape !== 'upper') return false;
   return lists.streetTypes.has(lower) || lists.streetTypes.has(withDot);
 }
 
@@ -111,6 +120,7 @@ function extendOverNames(text: string, words: readonly Word[], index: number): n
   for (let right = index + 1; right < words.length && right <= index + 5; right++) {
     const word = words[right] as Word;
     if (!/^[ \t]+$/u.test(text.slice(end, word.start))) break;
+    if (UNIT_WORDS.has(word.text.toLowerCase())) break;
     const isParticle = NAME_PARTICLES.has(word.text.toLowerCase());
     if (word.shape === 'lower' && !isParticle && anchor.shape !== 'lower') break;
     end = word.end;
@@ -121,11 +131,9 @@ function extendOverNames(text: string, words: readonly Word[], index: number): n
 
 function extendOverParts(text: string, from: number): number {
   let end = from;
-  const unit = UNIT_AFTER.exec(text.slice(end, end + 40));
-  if (unit !== null) end += unit[0].length;
-
   for (let count = 0; count < MAX_CONTINUATIONS; count++) {
-    const part = CONTINUATION.exec(text.slice(end, end + 60));
+    const part =
+      UNIT_AFTER.exec(text.slice(end, end + 40)) ?? CONTINUATION.exec(text.slice(end, end + 60));
     if (part === null) break;
     end += part[0].length;
   }
