@@ -11,7 +11,9 @@ const SHORT_PROMPTS = [
 /** Throughput in MB/s on short prompts and on a 1 MB document, patterns alone and with names. */
 export async function measureThroughput(redactors: { patterns: Redactor; full: Redactor }) {
   const document = buildDocument(1024 * 1024);
-  console.log('\n  throughput (one core, MB of UTF-16 text as JavaScript holds it, per second)');
+  console.log(
+    '\n  throughput (one core, MB of UTF-8 text per second; the document has data every 300 bytes)',
+  );
   for (const [name, redactor] of Object.entries(redactors)) {
     const short = await megabytesPerSecond(redactor, SHORT_PROMPTS, 4000);
     const long = await megabytesPerSecond(redactor, [document], 5);

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { findingsIn, testRedactor } from '../../test/support/test-redactor.js';
+import { MoatError } from '../errors/index.js';
+import { AnswerFilter } from './answer-filter.js';
+import type { Detector } from './detection.js';
+import { RedactionPolicy } from './redaction-policy.js';
+import { Redactor } from './redactor.js';
+
+const redactor = await testRedactor();
+
+const found = async (text: string) =>
+  (await findingsIn(redactor, text)).map((finding) => [finding.className, finding.value]);
+
+describe('detectors, one class at a time', () => {
+  it.each([
+    ['write to a.b+c@mail.example.co.uk today', 'a.b+c@mail.example.co.uk'],
+    ['contact jo [at] example [dot] com', 'jo [at] example [dot] com'],
+    ['mail ｊｏ＠ｅｘａｍｐｌｅ．ｃｏｍ now', 'ｊｏ＠ｅｘａｍｐｌｅ．ｃｏｍ'],
+  ])('finds the email in %j', async (text, value) => {
+    expect(await found(text)).toEqual([['EMAIL_ADDRESS', value]]);
+  });
+
+  it.each(['an @ sign alone', 'user@localhost is local', 'version 1.2@beta'])(
+    'finds no email in %j',
+    async (text) => {
+      expect((await found(text)).map(([name]) => name)).not.toContain('EMAIL_ADDRESS');
+    },
+  );
+
+  it('finds IPv4 and IPv6 addresses, not versions or times', async () => {
+    expect(await found('from 192.168.10.4 and 2001:db8::8a2e:370:7334')).toEqual([
+      ['IP_ADDRESS', '192.168.10.4'],
+      ['IP_ADDRESS', '2001:db8::8a2e:370:7334'],
+    ]);
+    expect(await found('at 10:30:45 we moved to 999.1.1.1')).toEqual([]);
+  });
+
+  it('finds credentials in URLs and key blocks, tokens and JWTs as secrets', async () => {
+    const jwt =
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTYifQ.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+    const block =
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34\n-----END RSA PRIVATE KEY-----';
+    const [url] = await found('db at postgres://app:Sup3rS3cret@db:5432/x');
+    expect(['URL_CREDENTIALS', 'SECRET']).toContain(url?.[0]);
+    expect(url?.[1]).toContain('app:Sup3rS3cret');
+    expect(await found(`token ${jwt} ok`)).toEqual([['SECRET', jwt]]);
+    expect(await found(`key:\n${block}\n`)).toEqual([['SECRET', block]]);
+    expect(await found('aws AKIAQ3EGRTW7XJ4KD2PA here')).toEqual([
+      ['SECRET', 'AKIAQ3EGRTW7XJ4KD2PA'],
+    ]);
+  });
+
+  it('finds cards in every grouping, and not numbers outside issuer ranges', async () => {
+    expect(await found('amex 3782-822463-10005, visa 4012888888881881')).toEqual([
+      ['CREDIT_CARD', '3782-822463-10005'],
+      ['CREDIT_CARD', '4012888888881881'],
+    ]);
+    expect(await found('order 1234567812345670 shipped')).toEqual([]);
+  });
+
+  it('refuses IBANs with alias check digits and SSNs from unissued areas', async () => {
+    expect(await found('GB00WEST12345698765432 and 666-12-3456 and 900-12-3456')).toEqual([]);
+    expect(await found('GB82 WEST 1234 5698 7654 32')).toEqual([
+      ['IBAN_CODE', 'GB82 WEST 1234 5698 7654 32'],
+    ]);
+  });
+
+  it('finds operator classes with their checksum and context words', async () => {
+    const custom = await testRedactor({
+      customClasses: [
+        {
+          name: 'CUSTOMER_ID',
+          pattern: '\\bC-\\d{8}\\b',
+          ignoreCase: false,
+          checksum: 'luhn',
+          contextWords: ['customer'],
+          requireContext: true,
+        },
+      ],
+    });
+    expect(await findingsIn(custom, 'customer C-79927398 called')).toEqual([
+      { className: 'CUSTOMER_ID', value: 'C-79927398', confidence: 0.9 },
+    ]);
+    expect(await findingsIn(custom, 'customer C-79927391 called')).toEqual([]);
+    expect(await findingsIn(custom, 'ticket C-79927398 closed')).toEqual([]);
+    const { text } = await custom.apply('customer C-79927398', { direction: 'model' });
+    expect(text).toBe('customer <CUSTOMER_ID_1>');
+  });
+});
+
+describe('policy', () => {
+  it('applies each action by class and direction', async () => {
+    const custom = await testRedactor({
+      policy: { EMAIL_ADDRESS: { model: 'allow', memory: 'block' }, PERSON: { model: 'mask' } },
+    });
+    const text = 'Dana Whitfield, dana@example.org';
+    expect((await custom.apply(text, { direction: 'model' })).text).toBe(
+      '[REDACTED PERSON], dana@example.org',
+    );
+    await expect(custom.apply(text, { direction: 'memory' })).rejects.toMatchObject({
+      code: 'content_blocked',
+      message: 'The content holds data that policy blocks: EMAIL_ADDRESS.',
+    });
+  });
+
+  it('masks instead of pseudonymizing on the way back to the caller', async () => {
+    const custom = await testRedactor({ policy: { EMAIL_ADDRESS: { caller: 'pseudonymize' } } });
+    const session = custom.openSession();
+    expect(await session.revealAnswer('write to jo@example.org')).toBe('write to [REDACTED EMAIL]');
+  });
+
+  it('masks a secret the model writes, even across stream chunks', async () => {
+    const session = redactor.openSession();
+    const filter = new AnswerFilter(session);
+    const key = 'ghp_' + 'Zq7Lm2Xc9Vb4Nr8Tw1Ys6Kd3Hf5Jg0Pa2Qe8R';
+    const sent = [
+      await filter.push(`use ${key.slice(0, 10)}`),
+      await filter.push(`${key.slice(10)} now`),
+      await filter.end(),
+    ];
+    expect(sent.join('')).toBe('use [REDACTED SECRET] now');
+    expect(sent.join('')).not.toContain('Zq7Lm2');
+  });
+});
+
+describe('failing closed', () => {
+  const failing = (detect: Detector['detect']): Redactor =>
+    new Redactor({
+      detectors: [{ name: 'broken', detect }],
+      classNames: ['PERSON'],
+      policy: new RedactionPolicy(),
+      timeoutMs: 50,
+    });
+
+  it('refuses the content when a detector throws', async () => {
+    const broken = failing(() => {
+      throw new Error('detector bug');
+    });
+    const error = await broken.apply('hello', { direction: 'model' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MoatError);
+    expect((error as MoatError).code).toBe('redaction_failed');
+  });
+
+  it('refuses the content when a detector runs out of time', async () => {
+    const slow = failing(() => new Promise(() => undefined));
+    await expect(slow.apply('hello', { direction: 'model' })).rejects.toMatchObject({
+      code: 'redaction_failed',
+    });
+  });
+});
+
+describe('stream restoring', () => {
+  it('holds back no more than the longest placeholder after a stray "<"', async () => {
+    const session = redactor.openSession();
+    await session.protectAll(['mail jo@example.org'], 'model');
+    const restorer = session.streamRestorer();
+    expect(restorer.push('if a <B then')).toBe('if a <B then');
+    expect(restorer.push(' x <EMAIL')).toBe(' x ');
+    expect(restorer.push('_1> ok <')).toBe('jo@example.org ok ');
+    expect(restorer.end()).toBe('<');
+    // Longer than any placeholder can be: sent at once, nothing held.
+    expect(restorer.push(`<${'A'.repeat(60)}`)).toBe(`<${'A'.repeat(60)}`);
+  });
+});
