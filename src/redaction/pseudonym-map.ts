@@ -34,10 +34,22 @@ export class PseudonymMap {
    * lookup is literal: a placeholder this request never made is left as it is.
    */
   restore(text: string): string {
+    return this.#restoreWith(text, (value) => value);
+  }
+
+  /**
+   * The same for JSON text such as tool-call arguments: each value is put back escaped as
+   * JSON string content, so a value holding `"` or `\` cannot break the arguments' syntax.
+   */
+  restoreInJson(json: string): string {
+    return this.#restoreWith(json, (value) => JSON.stringify(value).slice(1, -1));
+  }
+
+  #restoreWith(text: string, encode: (value: string) => string): string {
     if (this.#valueByPlaceholder.size === 0 || !text.includes('<')) return text;
-    return text.replace(
-      PLACEHOLDER_PATTERN,
-      (placeholder) => this.#valueByPlaceholder.get(placeholder) ?? placeholder,
-    );
+    return text.replace(PLACEHOLDER_PATTERN, (placeholder) => {
+      const value = this.#valueByPlaceholder.get(placeholder);
+      return value === undefined ? placeholder : encode(value);
+    });
   }
 }

@@ -98,6 +98,11 @@ export class RedactionSession {
     return this.#map.restore(text);
   }
 
+  /** Tool-call arguments (JSON text) with this request's placeholders put back, escaped. */
+  restoreToolArguments(argumentsJson: string): string {
+    return this.#map.restoreInJson(argumentsJson);
+  }
+
   /** A restorer for a streamed answer; see `StreamRestorer`. */
   streamRestorer(): StreamRestorer {
     return new StreamRestorer(this.#map);

@@ -4,6 +4,7 @@ import { MoatError } from '../errors/index.js';
 import { AnswerFilter } from './answer-filter.js';
 import type { Detector } from './detection.js';
 import { RedactionPolicy } from './redaction-policy.js';
+import { PseudonymMap } from './pseudonym-map.js';
 import { Redactor } from './redactor.js';
 
 const redactor = await testRedactor();
@@ -146,6 +147,23 @@ describe('failing closed', () => {
     await expect(slow.apply('hello', { direction: 'model' })).rejects.toMatchObject({
       code: 'redaction_failed',
     });
+  });
+});
+
+describe('restoring tool-call arguments', () => {
+  it('puts values back into JSON arguments escaped, keeping the JSON valid', () => {
+    const map = new PseudonymMap();
+    const value = 'Jo "JJ" O\\Neil';
+    const placeholder = map.placeholderFor('PERSON', value);
+    const restored = map.restoreInJson(`{"to":"${placeholder}","cc":["${placeholder}"]}`);
+    expect(JSON.parse(restored)).toEqual({ to: value, cc: [value] });
+  });
+
+  it('restores tool arguments through the request session', async () => {
+    const session = redactor.openSession();
+    const [prompt] = await session.protectAll(['mail jo+1@example.org please'], 'model');
+    expect(prompt).toBe('mail <EMAIL_1> please');
+    expect(session.restoreToolArguments('{"to":"<EMAIL_1>"}')).toBe('{"to":"jo+1@example.org"}');
   });
 });
 

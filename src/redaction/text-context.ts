@@ -19,3 +19,6 @@ export function hasContextBefore(text: string, start: number, words: readonly st
 export function digitsOf(value: string): string {
   return value.replace(/\D/gu, '');
 }
+
+/** Numbers-only classes skip text without a single digit at once. */
+export const HAS_DIGIT = /\d/u;

@@ -1,7 +1,7 @@
 import { passesLuhn } from '../checksums.js';
 import type { Detection, Detector } from '../detection.js';
 import { scanCandidates } from '../scan-candidates.js';
-import { digitsOf } from '../text-context.js';
+import { digitsOf, HAS_DIGIT } from '../text-context.js';
 
 /** Issuer ranges (prefix bounds, compared on the first six digits) and their lengths. */
 const CARD_RANGES: readonly { from: number; to: number; lengths: readonly number[] }[] = [
@@ -33,6 +33,7 @@ export class CardDetector implements Detector {
   readonly name = 'card';
 
   detect(text: string): Detection[] {
+    if (!HAS_DIGIT.test(text)) return [];
     return scanCandidates(CARD_CANDIDATE, text, longestCardEnd).map((span) => ({
       className: 'CREDIT_CARD',
       ...span,

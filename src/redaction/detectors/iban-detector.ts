@@ -1,5 +1,6 @@
 import { countrySpecs, isValidIBAN } from 'ibantools';
 import type { Detection, Detector } from '../detection.js';
+import { HAS_DIGIT } from '../text-context.js';
 import { scanCandidates } from '../scan-candidates.js';
 
 /** A country code, two check digits, then letters and digits, optionally in groups. */
@@ -16,6 +17,7 @@ export class IbanDetector implements Detector {
   readonly name = 'iban';
 
   detect(text: string): Detection[] {
+    if (!HAS_DIGIT.test(text)) return [];
     return scanCandidates(IBAN_CANDIDATE, text, ibanEnd).map((span) => ({
       className: 'IBAN_CODE',
       ...span,

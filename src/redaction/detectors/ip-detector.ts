@@ -1,5 +1,6 @@
 import { isIPv6 } from 'node:net';
 import type { Detection, Detector } from '../detection.js';
+import { HAS_DIGIT } from '../text-context.js';
 
 const OCTET = String.raw`(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)`;
 const IPV4 = new RegExp(
@@ -14,6 +15,7 @@ export class IpDetector implements Detector {
   readonly name = 'ip';
 
   detect(text: string): Detection[] {
+    if (!HAS_DIGIT.test(text)) return [];
     const found: Detection[] = [];
     for (const match of text.matchAll(IPV4)) {
       found.push(ipAt(match.index, match[0]));

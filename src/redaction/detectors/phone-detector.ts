@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import type { Detection, Detector } from '../detection.js';
 import { scanCandidates } from '../scan-candidates.js';
-import { digitsOf, hasContextBefore } from '../text-context.js';
+import { digitsOf, hasContextBefore, HAS_DIGIT } from '../text-context.js';
 
 /** Digits with the usual separators, optionally after `+` or `00`; 7 to 15 digits are checked. */
 const PHONE_CANDIDATE =
@@ -62,6 +62,7 @@ export class PhoneDetector implements Detector {
   }
 
   detect(text: string): Detection[] {
+    if (!HAS_DIGIT.test(text)) return [];
     const found: Detection[] = [];
     // Documents repeat numbers (a signature, a hotline); each is validated once per scan.
     const regions = new Map<string, string | undefined>();

@@ -1,5 +1,5 @@
 import type { Detection, Detector } from '../detection.js';
-import { hasContextBefore, textBefore } from '../text-context.js';
+import { hasContextBefore, textBefore, HAS_DIGIT } from '../text-context.js';
 
 const SSN_CANDIDATE = /(?<![\p{N}-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\p{N}]|-\d)/gu;
 
@@ -35,6 +35,7 @@ export class SsnDetector implements Detector {
   readonly name = 'ssn';
 
   detect(text: string): Detection[] {
+    if (!HAS_DIGIT.test(text)) return [];
     const found: Detection[] = [];
     for (const match of text.matchAll(SSN_CANDIDATE)) {
       const [value, area = '', separator = '', group = '', serial = ''] = match;
