@@ -1,5 +1,6 @@
 import type { Detection, Detector } from '../detection.js';
 import { loadWordLists, type WordLists } from '../word-lists.js';
+import { cuedStreets } from './cued-address.js';
 import { wordsOf, type Word } from './words.js';
 
 /** Street types written before the street's name ("Rue Dielhère", "ul. Jesionowa"). */
@@ -70,6 +71,9 @@ export class AddressDetector implements Detector {
         const end = extendOverParts(text, match.index + match[0].length);
         found.push(addressAt(match.index, end, 0.9));
       }
+    }
+    for (const street of cuedStreets(text)) {
+      found.push(addressAt(street.start, extendOverParts(text, street.end), 0.75));
     }
     return joinCorners(text, found);
   }

@@ -40,7 +40,28 @@ const PHONE_CONTEXT = [
   'numero',
   'reach',
   'contact',
+  'messages',
+  'text me',
+  'answering',
+  'dial',
 ];
+
+/**
+ * Written like a phone number: three or more groups of 2 to 4 digits (the first may be in
+ * brackets or after `+`), 8 to 13 digits in all. Labels and people call such numbers phone
+ * numbers even when no numbering plan holds them; with a phone word before, they count.
+ */
+const PHONE_SHAPE = /^(?:\+|00)?\(?\d{1,4}\)?(?:[ .-]\d{2,4}){2,5}$/u;
+
+function looksLikePhone(candidate: string): boolean {
+  const digitCount = digitsOf(candidate).length;
+  return digitCount >= 8 && digitCount <= 13 && PHONE_SHAPE.test(candidate);
+}
+
+/** A number that is not valid anywhere still counts when shaped like one and announced. */
+function shapedRegion(candidate: string, hasContext: boolean): string | undefined {
+  return hasContext && looksLikePhone(candidate) ? 'unknown' : undefined;
+}
 
 export interface PhoneDetectorOptions {
   /** Region for numbers written without `+`, tried first. */
@@ -70,10 +91,10 @@ export class PhoneDetector implements Detector {
       const trimmed = candidate.replace(/[\s(/.-]+$/u, '');
       if (NOT_PHONE.test(trimmed)) return undefined;
       if (!regions.has(trimmed)) regions.set(trimmed, this.#validRegion(trimmed));
-      const region = regions.get(trimmed);
-      if (region === undefined) return undefined;
       const isBare = /^\d+$/u.test(trimmed);
       const hasContext = hasContextBefore(text, start, PHONE_CONTEXT);
+      const region = regions.get(trimmed) ?? shapedRegion(trimmed, hasContext);
+      if (region === undefined) return undefined;
       if (isBare && !hasContext) return undefined;
 
       found.push({

@@ -1,0 +1,39 @@
+/**
+ * Addresses without a street-type word ("Pivovarská 276", "9816 214 Pavlou Drandaki") are
+ * found only right after a phrase that announces an address: "address:", "lives at",
+ * "located at", "sent to" and the like. Without the cue such a span is as likely a product
+ * and a quantity, so it is left alone.
+ */
+const CUE =
+  /(?:\baddress(?:\s+is)?\s*:?|\b(?:lives?|living|located|based|is|are|office|moved|stays?)\s+(?:at|in|on|to)|\b(?:sen[dt]|ship(?:ped)?|deliver(?:ed)?|return(?:ed)?|mail(?:ed)?|post(?:ed)?)(?:\s+it)?\s+to)[ \t]*\n?[ \t]*/giu;
+
+/** A word of a street's name: capitalised, or any letters when the cue says "address". */
+const TITLE_WORD = String.raw`[\p{Lu}][\p{L}\p{M}'.-]*`;
+const ANY_WORD = String.raw`[\p{L}][\p{L}\p{M}'.-]*`;
+const NUMBER = String.raw`\d{1,6}[a-z]?`;
+
+function streetShapes(word: string): RegExp {
+  // Numbers first ("9816 214 Pavlou Drandaki") or a name with its number ("Bygget 91").
+  return new RegExp(
+    String.raw`^(?:(?:${NUMBER}\s+){1,2}${word}(?:[ \t]+${word}){0,3}` +
+      String.raw`|${word}(?:[ \t]+${word}){0,3}[ \t]+${NUMBER}(?![\p{L}\p{N}]))`,
+    'u',
+  );
+}
+
+const AFTER_ANY_CUE = streetShapes(TITLE_WORD);
+const AFTER_ADDRESS_CUE = streetShapes(ANY_WORD);
+
+/** Where each cued street starts and its street part ends; the caller adds town lines. */
+export function cuedStreets(text: string): { start: number; end: number }[] {
+  const streets: { start: number; end: number }[] = [];
+  for (const cue of text.matchAll(CUE)) {
+    const start = cue.index + cue[0].length;
+    const isAddressCue = /^address/iu.test(cue[0]);
+    const shape = isAddressCue ? AFTER_ADDRESS_CUE : AFTER_ANY_CUE;
+    const street = shape.exec(text.slice(start, start + 80));
+    if (street === null) continue;
+    streets.push({ start, end: start + street[0].replace(/[.'-]+$/u, '').length });
+  }
+  return streets;
+}
