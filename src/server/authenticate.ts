@@ -13,6 +13,21 @@ import { MoatError } from '../errors/index.js';
 import type { MoatStore } from '../store/index.js';
 import type { SessionCookie } from './session-cookie.js';
 
+/** The memory owner a request acts for: its API key. Routes run only after `requireScope`. */
+export function ownerOf(request: FastifyRequest): string {
+  const keyId = request.moat.keyId;
+  if (keyId === undefined) throw new MoatError('internal_error');
+  return keyId;
+}
+
+/** Refuses with 403 unless the request's key also holds `scope`. */
+export function assertScope(request: FastifyRequest, scope: Scope): void {
+  if (request.moat.keyScopes?.includes(scope) === true) return;
+  throw new MoatError('insufficient_scope', {
+    detail: `The API key does not have the "${scope}" scope this request needs.`,
+  });
+}
+
 /**
  * What checking a caller needs: the store, the auditor for refused revoked keys, and the
  * chat page's cookie when the page is served.

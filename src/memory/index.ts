@@ -1,0 +1,34 @@
+export { openMemory, epochScheduleOf, type Memory, type OpenMemoryOptions } from './open-memory.js';
+export {
+  MemoryService,
+  isItemId,
+  MAX_LIST_ITEMS,
+  type MemoryTextFilter,
+  type OpenedItem,
+  type SaveRequest,
+} from './memory-service.js';
+export { MemoryEraser } from './memory-eraser.js';
+export { MemoryKeyring } from './memory-keyring.js';
+export { RetentionPolicy, DEFAULT_DATA_CLASS, type RetentionSettings } from './retention-policy.js';
+export type { MemoryContent, StoredMessage } from './memory-content.js';
+export {
+  hashItemId,
+  parseDeletionReceipt,
+  verifyDeletionReceipt,
+  DELETION_KINDS,
+  type DeletionKind,
+  type DeletionReceipt,
+  type DeletionReceiptPayload,
+} from './deletion-receipt.js';
+export { openSigningKey, readPublicKey, rewrapSigningKey } from './signing-key-store.js';
+export {
+  resolveMasterKey,
+  MASTER_KEY_ENV,
+  GENERATED_MASTER_KEY_FILE,
+  type MasterKeySource,
+} from './master-key-source.js';
+export {
+  RetentionSweeper,
+  type RetentionSweeperOptions,
+  type SweepResult,
+} from './retention-sweeper.js';
