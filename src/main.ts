@@ -12,6 +12,7 @@ import {
 } from './egress/index.js';
 import { createRedactor } from './redaction/index.js';
 import {
+  epochKeyFileOf,
   epochScheduleOf,
   openMemory,
   resolveMasterKey,
@@ -95,6 +96,7 @@ export async function startMoat(
       masterKey: masterKey.key,
       retention: config.memory.retention,
       epochs: epochScheduleOf(config.keys),
+      epochKeyFile: epochKeyFileOf(config),
     });
     serving = await startServing(config, {
       logger: log.logger,

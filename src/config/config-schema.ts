@@ -222,6 +222,8 @@ function patternProblem(pattern: string): string | undefined {
 const keysSchema = z.strictObject({
   /** A file holding the master key (base64, mode 0600). MOAT_MASTER_KEY is the alternative. */
   masterKeyFile: z.string().min(1).optional(),
+  /** Backup epoch keys and destroyed key ids. @default "<dataDir>/epoch-keys.json" */
+  epochKeyFile: z.string().min(1).optional(),
   /** Length of one backup epoch. @default 86400 (a day) */
   backupEpochSeconds: wholeNumber(1, 31_536_000).default(86_400),
   /** How long after its epoch ends a keyring backup stays restorable. @default 604800 */

@@ -289,6 +289,7 @@ describe('docs/configuration.md', () => {
       'web.proxyIdentity.trustedAddresses',
       'store.url',
       'keys.masterKeyFile',
+      'keys.epochKeyFile',
       'memory.retention.kinds',
       'memory.retention.dataClasses',
       'MOAT_MASTER_KEY',

@@ -1,4 +1,15 @@
-export { openMemory, epochScheduleOf, type Memory, type OpenMemoryOptions } from './open-memory.js';
+export {
+  openMemory,
+  epochScheduleOf,
+  epochKeyFileOf,
+  type Memory,
+  type OpenMemoryOptions,
+} from './open-memory.js';
+export { EpochKeyFile, EPOCH_KEY_FILE_NAME } from './epoch-key-file.js';
+export { createBackup, parseBackup } from './memory-backup.js';
+export { restoreBackup, type RestoreResult } from './restore-backup.js';
+export { verifyErasure, type ErasureReport, type ItemErasure } from './verify-erasure.js';
+export type { BackupFile } from './backup-format.js';
 export {
   MemoryService,
   isItemId,

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../config/index.js';
 import { generateMasterKeyText, loadMasterKey, type SecretKey } from '../crypto/index.js';
 
 /** The environment variable that may hold the master key itself. */
@@ -24,6 +25,8 @@ export function resolveMasterKey(options: {
   masterKeyFile: string | undefined;
   dataDir: string;
   env: NodeJS.ProcessEnv;
+  /** False for commands that work on an existing store: a new key would open nothing. */
+  mayCreate?: boolean;
 }): MasterKeySource {
   const envValue = options.env[MASTER_KEY_ENV];
   if (envValue !== undefined || options.masterKeyFile !== undefined) {
@@ -38,6 +41,11 @@ export function resolveMasterKey(options: {
 
   const filePath = join(options.dataDir, GENERATED_MASTER_KEY_FILE);
   const isNew = !existsSync(filePath);
+  if (isNew && options.mayCreate === false) {
+    throw new ConfigError(
+      `no master key is set and there is no ${filePath}; set ${MASTER_KEY_ENV} or ${MASTER_KEY_FILE_SETTING}`,
+    );
+  }
   if (isNew) writeNewKeyFile(filePath, options.dataDir);
   const key = loadMasterKey({
     envValue: undefined,

@@ -1,4 +1,5 @@
-import { unrecoverableAfterMs, type EpochSchedule, type SigningKeyPair } from '../crypto/index.js';
+import { unrecoverableAfterMs, type SigningKeyPair } from '../crypto/index.js';
+import type { EpochKeyFile } from './epoch-key-file.js';
 import type { MoatStore } from '../store/index.js';
 import {
   signDeletionReceipt,
@@ -12,8 +13,8 @@ export interface MemoryEraserOptions {
   store: MoatStore;
   keyring: MemoryKeyring;
   signingKey: SigningKeyPair;
-  /** The backup epochs; they decide when no keyring backup can yield a destroyed key. */
-  epochs: EpochSchedule;
+  /** The backup epochs: they decide when no keyring backup can yield a destroyed key. */
+  epochKeys: EpochKeyFile;
 }
 
 /**
@@ -76,10 +77,14 @@ export class MemoryEraser {
 
   /** The time a receipt issued now would promise; for tests and the backup verifier. */
   unrecoverableAfter(destroyedAt: Date): Date {
-    return new Date(unrecoverableAfterMs(this.#options.epochs, destroyedAt.getTime()));
+    return new Date(unrecoverableAfterMs(this.#options.epochKeys.schedule, destroyedAt.getTime()));
   }
 
   async #issue(facts: Omit<ReceiptFacts, 'unrecoverableAfter'>): Promise<DeletionReceipt> {
+    // Recorded before the receipt: no restore may bring these keys back from a backup.
+    const keyIds = facts.keysDestroyed.map((key) => key.keyId);
+    this.#options.epochKeys.recordDestroyed(keyIds, facts.destroyedAt);
+
     const receipt = signDeletionReceipt(this.#options.signingKey, {
       ...facts,
       unrecoverableAfter: this.unrecoverableAfter(facts.destroyedAt),

@@ -1,5 +1,7 @@
 import type { EpochSchedule, SecretKey, SigningKeyPair } from '../crypto/index.js';
 import type { MoatStore } from '../store/index.js';
+import { join } from 'node:path';
+import { EPOCH_KEY_FILE_NAME, EpochKeyFile } from './epoch-key-file.js';
 import { MemoryEraser } from './memory-eraser.js';
 import { MemoryKeyring } from './memory-keyring.js';
 import { MemoryService, type MemoryTextFilter } from './memory-service.js';
@@ -15,6 +17,8 @@ export interface Memory {
   policy: RetentionPolicy;
   signingKey: SigningKeyPair;
   epochs: EpochSchedule;
+  epochKeys: EpochKeyFile;
+  masterKey: SecretKey;
 }
 
 export interface OpenMemoryOptions {
@@ -22,6 +26,8 @@ export interface OpenMemoryOptions {
   masterKey: SecretKey;
   retention: RetentionSettings;
   epochs: EpochSchedule;
+  /** Where the backup epoch keys and destroyed key ids are kept. */
+  epochKeyFile: string;
   filterText?: MemoryTextFilter | undefined;
 }
 
@@ -38,8 +44,17 @@ export async function openMemory(options: OpenMemoryOptions): Promise<Memory> {
     policy,
     ...(options.filterText === undefined ? {} : { filterText: options.filterText }),
   });
-  const eraser = new MemoryEraser({ store, keyring, signingKey, epochs });
-  return { store, service, eraser, keyring, policy, signingKey, epochs };
+  const epochKeys = new EpochKeyFile({ path: options.epochKeyFile, masterKey, schedule: epochs });
+  const eraser = new MemoryEraser({ store, keyring, signingKey, epochKeys });
+  return { store, service, eraser, keyring, policy, signingKey, epochs, epochKeys, masterKey };
+}
+
+/** The epoch key file a configuration names, or the default one in the data folder. */
+export function epochKeyFileOf(config: {
+  dataDir: string;
+  keys: { epochKeyFile?: string | undefined };
+}): string {
+  return config.keys.epochKeyFile ?? join(config.dataDir, EPOCH_KEY_FILE_NAME);
 }
 
 /** The epoch schedule from `keys.backupEpochSeconds` and `keys.backupKeepSeconds`. */

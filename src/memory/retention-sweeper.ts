@@ -76,6 +76,7 @@ export class RetentionSweeper {
     metrics.memoryItemsShredded.inc({ reason: 'retention-expiry' }, shredded);
 
     const orphanKeysRemoved = await this.#removeOrphanKeys(now);
+    memory.epochKeys.destroyDue(now.getTime());
     const overdue = await memory.store.memory.overdue(now);
     const oldestMs = overdue.oldestExpiresAt?.getTime() ?? now.getTime();
     metrics.memoryItemsOverdue.set(overdue.count);

@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { loadConfig, type MoatConfig } from '../config/index.js';
+import {
+  epochKeyFileOf,
+  epochScheduleOf,
+  openMemory,
+  resolveMasterKey,
+  type Memory,
+} from '../memory/index.js';
+import { openStore, storeLocation } from '../store/index.js';
+import type { CliContext } from './cli-support.js';
+
+export interface MemoryAccess {
+  values: { data?: string | undefined; config?: string | undefined };
+  context: CliContext;
+}
+
+/** Help lines for the options that choose the store and keys. */
+export const MEMORY_OPTIONS_HELP = [
+  '  --data DIR      Data folder (default: MOAT_DATA_DIR, else the config)',
+  '  --config FILE   Config file (default: MOAT_CONFIG, else ./moat.yaml if present)',
+  '  The master key comes from MOAT_MASTER_KEY, keys.masterKeyFile, or master.key in the',
+  '  data folder, as for moat serve.',
+].join('\n');
+
+/**
+ * Opens the configured store with the memory part on it, as `moat serve` would, runs
+ * `action`, and closes the store whatever happens. Never creates a master key: a new key
+ * would open nothing already stored.
+ */
+export async function withMemory<T>(
+  access: MemoryAccess,
+  action: (memory: Memory, config: MoatConfig) => Promise<T>,
+): Promise<T> {
+  const { values, context } = access;
+  const config = loadConfig({
+    ...(values.config === undefined ? {} : { configPath: values.config }),
+    env: context.env,
+    ...(values.data === undefined ? {} : { overrides: { dataDir: values.data } }),
+  });
+  const location = storeLocation(config);
+  if (location.backend === 'sqlite' && !existsSync(location.filePath)) {
+    throw new Error(`there is no store at ${location.filePath}; check --data or --config`);
+  }
+
+  const masterKey = resolveMasterKey({
+    masterKeyFile: config.keys.masterKeyFile,
+    dataDir: config.dataDir,
+    env: context.env,
+    mayCreate: false,
+  });
+  const store = await openStore(location);
+  try {
+    const memory = await openMemory({
+      store,
+      masterKey: masterKey.key,
+      retention: config.memory.retention,
+      epochs: epochScheduleOf(config.keys),
+      epochKeyFile: epochKeyFileOf(config),
+    });
+    return await action(memory, config);
+  } finally {
+    await store.close();
+  }
+}
