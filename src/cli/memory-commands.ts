@@ -167,7 +167,7 @@ async function runBackupRestore(args: string[], context: CliContext): Promise<Ex
     readFileSync(onePositional(positionals, 'give one backup file'), 'utf8'),
   );
 
-  const result = await withMemory({ values, context }, (memory) =>
+  const result = await withMemory({ values, context, mustExist: false }, (memory) =>
     restoreBackup(memory.store, backup, memory.epochKeys),
   );
   context.output.print(

@@ -13,6 +13,8 @@ import type { CliContext } from './cli-support.js';
 export interface MemoryAccess {
   values: { data?: string | undefined; config?: string | undefined };
   context: CliContext;
+  /** False only for a restore, which may fill a store that does not exist yet. */
+  mustExist?: boolean;
 }
 
 /** Help lines for the options that choose the store and keys. */
@@ -39,7 +41,8 @@ export async function withMemory<T>(
     ...(values.data === undefined ? {} : { overrides: { dataDir: values.data } }),
   });
   const location = storeLocation(config);
-  if (location.backend === 'sqlite' && !existsSync(location.filePath)) {
+  const isMissing = location.backend === 'sqlite' && !existsSync(location.filePath);
+  if (isMissing && access.mustExist !== false) {
     throw new Error(`there is no store at ${location.filePath}; check --data or --config`);
   }
 
