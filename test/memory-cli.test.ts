@@ -1,7 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateMasterKeyText } from '../src/crypto/index.js';
+import { createBackup, openMemory, resolveMasterKey } from '../src/memory/index.js';
+import { openSqliteStore } from '../src/store/index.js';
 import { runCliCaptured } from './support/cli-run.js';
 import { callJson, newCanary, saveDocument } from './support/memory-client.js';
 import { startTestMoat, type TestMoat } from './support/test-moat.js';
@@ -121,5 +124,47 @@ describe('moat erase, receipt verify and backup', () => {
     const help = await runCliCaptured([...command, '--help']);
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toMatch(/^Usage: moat /);
+  });
+});
+
+describe('moat keys rotate-master', () => {
+  it('re-wraps every key under the new master key without touching content, and can run again', async () => {
+    const dataDir = join(folder, 'rotate');
+    mkdirSync(dataDir, { recursive: true });
+    const oldKeyFile = join(folder, 'old.key');
+    const newKeyFile = join(folder, 'new.key');
+    writeFileSync(oldKeyFile, generateMasterKeyText(), { mode: 0o600 });
+    writeFileSync(newKeyFile, generateMasterKeyText(), { mode: 0o600 });
+    const open = async (keyFile: string) =>
+      openMemory({
+        store: openSqliteStore(join(dataDir, 'moat.db')),
+        masterKey: resolveMasterKey({ masterKeyFile: keyFile, dataDir, env: {} }).key,
+        retention: { defaultDays: 30, maxDays: 365, kinds: {}, dataClasses: {} },
+        epochs: { epochLengthMs: 86_400_000, keepAfterEndMs: 0 },
+        epochKeyFile: join(dataDir, 'epoch-keys.json'),
+      });
+
+    const before = await open(oldKeyFile);
+    const saved = await before.service.save(
+      { ownerId: 'dora', kind: 'document', dataClass: 'general', retentionParam: 'x' },
+      { text: 'kept across rotation' },
+    );
+    const sealedBefore = (await before.store.memory.find('dora', saved.id))?.content;
+    await createBackup(before.store, before.epochKeys, new Date());
+    await before.store.close();
+
+    const config = join(folder, 'rotate.yaml');
+    writeFileSync(config, `dataDir: ${dataDir}\nkeys:\n  masterKeyFile: ${oldKeyFile}\n`);
+    const args = ['keys', 'rotate-master', '--new-key-file', newKeyFile, '--config', config];
+    const rotated = await runCliCaptured(args);
+    expect(rotated.stdout).toMatch(/^Re-wrapped 1 owner key\(s\), the signing key and 1 epoch key/);
+    expect((await runCliCaptured(args)).exitCode).toBe(0);
+
+    const after = await open(newKeyFile);
+    expect((await after.service.get('dora', saved.id))?.content.text).toBe('kept across rotation');
+    expect((await after.store.memory.find('dora', saved.id))?.content).toEqual(sealedBefore);
+    expect(after.epochKeys.epochs()).toHaveLength(1);
+    await after.store.close();
+    await expect(open(oldKeyFile)).rejects.toThrow();
   });
 });

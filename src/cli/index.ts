@@ -11,7 +11,12 @@ import {
 import { AUDIT_SUBCOMMANDS } from './audit-command.js';
 import { EGRESS_SUBCOMMANDS } from './egress-command.js';
 import { KEYS_SUBCOMMANDS } from './keys-command.js';
-import { BACKUP_SUBCOMMANDS, eraseCommand, RECEIPT_SUBCOMMANDS } from './memory-commands.js';
+import {
+  BACKUP_SUBCOMMANDS,
+  eraseCommand,
+  RECEIPT_SUBCOMMANDS,
+  rotateMasterCommand,
+} from './memory-commands.js';
 import { MODELS_SUBCOMMANDS } from './models-command.js';
 import { readSecret } from './read-secret.js';
 import { serveCommand } from './serve-command.js';
@@ -22,7 +27,10 @@ export { formatServeBanner, type ServeBannerInput } from './serve-banner.js';
 
 /** Commands that take a subcommand, and the subcommands they take. */
 const COMMAND_GROUPS = {
-  keys: { summary: 'Manage API keys', subcommands: KEYS_SUBCOMMANDS },
+  keys: {
+    summary: 'Manage API keys and the master key',
+    subcommands: { ...KEYS_SUBCOMMANDS, 'rotate-master': rotateMasterCommand },
+  },
   models: { summary: 'Manage models', subcommands: MODELS_SUBCOMMANDS },
   audit: { summary: 'Check, show and export the audit log', subcommands: AUDIT_SUBCOMMANDS },
   egress: { summary: 'Inspect and enforce the egress allow-list', subcommands: EGRESS_SUBCOMMANDS },

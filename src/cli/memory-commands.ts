@@ -1,12 +1,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { importPublicKeyPem } from '../crypto/index.js';
+import { importPublicKeyPem, loadMasterKey } from '../crypto/index.js';
 import {
   createBackup,
+  EpochKeyFile,
+  epochKeyFileOf,
+  epochScheduleOf,
+  MemoryKeyring,
   parseBackup,
   parseDeletionReceipt,
   readPublicKey,
   restoreBackup,
+  rewrapSigningKey,
   verifyDeletionReceipt,
   verifyErasure,
   type DeletionReceipt,
@@ -19,7 +24,7 @@ import {
   type CliContext,
   type ExitCode,
 } from './cli-support.js';
-import { MEMORY_OPTIONS_HELP, withMemory } from './with-memory.js';
+import { MEMORY_OPTIONS_HELP, withKeys, withMemory } from './with-memory.js';
 
 const STORE_OPTIONS = {
   data: { type: 'string' },
@@ -229,6 +234,57 @@ async function runVerifyErasure(args: string[], context: CliContext): Promise<Ex
       (report.isErased ? 'ERASED: no key in existence decrypts any of them.' : 'NOT YET ERASED.'),
   );
   return report.isErased ? EXIT_CODES.ok : EXIT_CODES.failure;
+}
+
+export const rotateMasterCommand: CliCommand = {
+  summary: 'Re-wrap every key under a new master key',
+  help: `Usage: moat keys rotate-master --new-key-file FILE [options]
+
+Re-wraps the owner keys, the signing key and the backup epoch keys under the master key
+in FILE (32 bytes in base64, mode 0600); content and item keys are not touched. Stop Moat
+first; afterwards point MOAT_MASTER_KEY or keys.masterKeyFile at the new key and destroy
+the old one. Running it again after an interruption finishes the job.
+
+Options:
+  --new-key-file FILE  The new master key
+${MEMORY_OPTIONS_HELP}`,
+  run: runRotateMaster,
+};
+
+async function runRotateMaster(args: string[], context: CliContext): Promise<ExitCode> {
+  const { values } = parseOrUsageError(() =>
+    parseArgs({
+      args,
+      options: { ...STORE_OPTIONS, 'new-key-file': { type: 'string' } },
+      strict: true,
+    }),
+  );
+  if (values.help === true) return printHelp(rotateMasterCommand, context);
+  const newKeyFile = values['new-key-file'];
+  if (newKeyFile === undefined) throw new UsageError('--new-key-file FILE is required');
+  const newMasterKey = loadMasterKey({
+    envValue: undefined,
+    envSetting: 'MOAT_MASTER_KEY',
+    filePath: newKeyFile,
+    fileSetting: '--new-key-file',
+  });
+
+  const counts = await withKeys({ values, context }, async ({ config, store, masterKey }) => {
+    if (masterKey.id === newMasterKey.id) throw new UsageError('the new key is the current one');
+    const owners = await new MemoryKeyring(store.keyring, masterKey).rewrapOwnerKeys(newMasterKey);
+    await rewrapSigningKey(store.keyring, { oldMasterKey: masterKey, newMasterKey });
+    const epochKeys = new EpochKeyFile({
+      path: epochKeyFileOf(config),
+      masterKey,
+      schedule: epochScheduleOf(config.keys),
+    });
+    return { owners, epochs: epochKeys.rewrapAll(newMasterKey) };
+  });
+  context.output.print(
+    `Re-wrapped ${counts.owners} owner key(s), the signing key and ${counts.epochs} epoch key(s) ` +
+      'under the new master key. Point MOAT_MASTER_KEY or keys.masterKeyFile at it now.',
+  );
+  return EXIT_CODES.ok;
 }
 
 export const BACKUP_SUBCOMMANDS = {

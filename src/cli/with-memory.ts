@@ -7,7 +7,8 @@ import {
   resolveMasterKey,
   type Memory,
 } from '../memory/index.js';
-import { openStore, storeLocation } from '../store/index.js';
+import type { SecretKey } from '../crypto/index.js';
+import { openStore, storeLocation, type MoatStore } from '../store/index.js';
 import type { CliContext } from './cli-support.js';
 
 export interface MemoryAccess {
@@ -34,6 +35,30 @@ export async function withMemory<T>(
   access: MemoryAccess,
   action: (memory: Memory, config: MoatConfig) => Promise<T>,
 ): Promise<T> {
+  return withKeys(access, async (opened) => {
+    const memory = await openMemory({
+      store: opened.store,
+      masterKey: opened.masterKey,
+      retention: opened.config.memory.retention,
+      epochs: epochScheduleOf(opened.config.keys),
+      epochKeyFile: epochKeyFileOf(opened.config),
+    });
+    return action(memory, opened.config);
+  });
+}
+
+/** What `withKeys` opens: the configuration, its store and its master key. */
+export interface OpenedKeys {
+  config: MoatConfig;
+  store: MoatStore;
+  masterKey: SecretKey;
+}
+
+/** Like `withMemory`, without building the memory part (which needs the signing key). */
+export async function withKeys<T>(
+  access: MemoryAccess,
+  action: (opened: OpenedKeys) => Promise<T>,
+): Promise<T> {
   const { values, context } = access;
   const config = loadConfig({
     ...(values.config === undefined ? {} : { configPath: values.config }),
@@ -54,14 +79,7 @@ export async function withMemory<T>(
   });
   const store = await openStore(location);
   try {
-    const memory = await openMemory({
-      store,
-      masterKey: masterKey.key,
-      retention: config.memory.retention,
-      epochs: epochScheduleOf(config.keys),
-      epochKeyFile: epochKeyFileOf(config),
-    });
-    return await action(memory, config);
+    return await action({ config, store, masterKey: masterKey.key });
   } finally {
     await store.close();
   }

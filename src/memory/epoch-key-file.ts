@@ -4,6 +4,7 @@ import {
   epochAt,
   epochKeyDestroyAtMs,
   SEAL_PURPOSES,
+  rewrapKey,
   SecretKey,
   unwrapKey,
   wrapKey,
@@ -116,6 +117,22 @@ export class EpochKeyFile {
       destroyed: Object.fromEntries(destroyed),
     });
     return due;
+  }
+
+  /** Re-wraps every epoch key under a new master key (rotation); already re-wrapped ones stay. */
+  rewrapAll(newMasterKey: SecretKey): number {
+    const file = this.#read();
+    for (const [epoch, wrapped] of Object.entries(file.epochs)) {
+      const bytes = Buffer.from(wrapped, 'base64');
+      file.epochs[epoch] = rewrapKey({
+        wrapped: bytes,
+        context: epochContext(Number(epoch)),
+        oldWrappingKey: this.#masterKey,
+        newWrappingKey: newMasterKey,
+      }).toString('base64');
+    }
+    this.#write(file);
+    return Object.keys(file.epochs).length;
   }
 
   /** Epochs whose key still exists. */

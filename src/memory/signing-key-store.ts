@@ -2,6 +2,7 @@ import {
   exportPublicKeyPem,
   generateSigningKeyPair,
   importPublicKeyPem,
+  readSealedHeader,
   unwrapSigningKey,
   wrapSigningKey,
   type SecretKey,
@@ -45,6 +46,8 @@ export async function rewrapSigningKey(
 ): Promise<void> {
   const stored = await keyring.findSigningKey();
   if (stored === undefined) return;
+  // Already under the new key: a rotation that stopped half-way is being run again.
+  if (readSealedHeader(stored.wrapped).keyId === keys.newMasterKey.id) return;
   const pair = unwrapSigningKey(keys.oldMasterKey, stored.wrapped, stored.keyId);
   await keyring.rewrapSigningKey(stored.keyId, wrapSigningKey(keys.newMasterKey, pair));
 }
