@@ -13,11 +13,21 @@ import { MoatError } from '../errors/index.js';
 import type { MoatStore } from '../store/index.js';
 import type { SessionCookie } from './session-cookie.js';
 
-/** The memory owner a request acts for: its API key. Routes run only after `requireScope`. */
+/**
+ * The memory owner a request acts for: an API key's id, or `user:<id>` for a person signed
+ * in to the chat page. Routes run only after `requireScope`.
+ */
 export function ownerOf(request: FastifyRequest): string {
-  const keyId = request.moat.keyId;
-  if (keyId === undefined) throw new MoatError('internal_error');
-  return keyId;
+  const principal = request.moat.principal;
+  if (principal === undefined) throw new MoatError('internal_error');
+  return principal.kind === 'user' ? `user:${principal.id}` : principal.id;
+}
+
+/** Who asked, as receipts name them: `key:<id>` or `user:<id>`. */
+export function requesterOf(request: FastifyRequest): string {
+  const principal = request.moat.principal;
+  if (principal === undefined) throw new MoatError('internal_error');
+  return principal.kind === 'user' ? `user:${principal.id}` : `key:${principal.id}`;
 }
 
 /** Refuses with 403 unless the request's key also holds `scope`. */

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { MoatError } from '../../errors/index.js';
 import { DEFAULT_DATA_CLASS, isItemId, MAX_LIST_ITEMS } from '../../memory/index.js';
-import { ownerOf } from '../authenticate.js';
+import { ownerOf, requesterOf } from '../authenticate.js';
 import type { ServerParts } from '../server-parts.js';
 import { validateBody } from '../validate-body.js';
 import { DOCUMENT_FIELDS, documentBodySchema, documentContent } from './document-body.js';
@@ -60,7 +60,7 @@ export function registerMemory(app: FastifyInstance, parts: ServerParts): void {
     const ownerId = ownerOf(request);
     const receipt = await eraser.deleteItem(ownerId, itemIdOf(request), {
       kind: 'item-deletion',
-      requestedBy: `key:${ownerId}`,
+      requestedBy: requesterOf(request),
     });
     if (receipt === undefined) throw new MoatError('memory_item_not_found', { param: 'id' });
     return { deleted: true, receipt };
@@ -68,7 +68,7 @@ export function registerMemory(app: FastifyInstance, parts: ServerParts): void {
 
   app.delete('/v1/memory', { onRequest }, async (request) => {
     const ownerId = ownerOf(request);
-    const receipt = await eraser.eraseOwner(ownerId, `key:${ownerId}`);
+    const receipt = await eraser.eraseOwner(ownerId, requesterOf(request));
     return { erased: true, receipt };
   });
 
