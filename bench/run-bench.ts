@@ -19,6 +19,7 @@ import { printReport, SIDES, type Side, type SideFigures } from './report.js';
 import { runAuditBench } from './audit-bench.js';
 import { runCryptoBench } from './crypto-bench.js';
 import { runRedactionBench } from './redaction-bench.js';
+import { runMemoryBench } from './memory-bench.js';
 
 const ROUNDS = 5;
 const SEQUENTIAL_PER_ROUND = 300;
@@ -119,4 +120,5 @@ async function measure(targets: Record<Side, Target>): Promise<Record<Side, Side
 runCryptoBench();
 await runAuditBench();
 await runRedactionBench();
+await runMemoryBench();
 process.exitCode = await main();

@@ -11,14 +11,24 @@ import {
   type EgressDenial,
 } from './egress/index.js';
 import { createRedactor } from './redaction/index.js';
+import {
+  epochKeyFileOf,
+  epochScheduleOf,
+  openMemory,
+  resolveMasterKey,
+  RetentionSweeper,
+  type Memory,
+} from './memory/index.js';
 import { buildServer } from './server/index.js';
-import { openStore, storeLocation, type MoatStore } from './store/index.js';
+import { openStore, storeLocation, type MoatStore, type StoreLocation } from './store/index.js';
 import { createLogger, Metrics, type Logger, type MoatLogger } from './telemetry/index.js';
 import { WebAssets } from './ui/index.js';
 
 export interface RunningMoat {
   /** The address Moat listens on, e.g. `http://127.0.0.1:8787`. */
   url: string;
+  /** The master key file Moat created on this start, when the operator named none. */
+  generatedMasterKeyFile: string | undefined;
   /** The admin token, when this start created the first key; it is shown once and never again. */
   firstAdminToken: string | undefined;
   /** Names of the models served. */
@@ -41,13 +51,23 @@ interface Serving {
 }
 
 /**
- * The composition root: config → egress guard → logger → store → catalog → server. The
- * guard's policy is set before anything that could connect is opened.
+ * The composition root: config → egress guard → master key → logger → store → memory →
+ * catalog → server. The guard's policy is set before anything that could connect is opened.
  */
-export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
+export async function startMoat(
+  config: MoatConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  location: StoreLocation = storeLocation(config),
+): Promise<RunningMoat> {
   const policy = checkEgressPolicy(config);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const masterKey = resolveMasterKey({
+    masterKeyFile: config.keys.masterKeyFile,
+    dataDir: config.dataDir,
+    env,
+  });
   const log = createLogger({ level: config.log.level, ...optionalFile(config.log.file) });
+  if (masterKey.generatedFile !== undefined) log.logger.warn({}, 'master key file created');
   const metrics = new Metrics();
   // Refusals reach the audit log once it is open; until then (while the store connects)
   // they are logged and counted only.
@@ -58,7 +78,7 @@ export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
     reportEgressDenial(denial, { logger: log.logger, metrics, auditor: egressAudit.auditor });
   });
   reportExpiredRules(policy, log.logger);
-  const store = await openStoreOrCloseLog(config, log).catch((error: unknown) => {
+  const store = await openStoreOrCloseLog(location, log).catch((error: unknown) => {
     guard.setDeniedListener(undefined);
     throw error;
   });
@@ -66,20 +86,31 @@ export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
   egressAudit.auditor = auditLog;
 
   let serving: Serving | undefined;
+  let sweeper: RetentionSweeper | undefined;
   let firstAdminToken: string | undefined;
   try {
     await auditLog.recordStart(config);
     await auditExpiredRules(policy, auditLog);
+    const memory = await openMemory({
+      store,
+      masterKey: masterKey.key,
+      retention: config.memory.retention,
+      epochs: epochScheduleOf(config.keys),
+      epochKeyFile: epochKeyFileOf(config),
+    });
     serving = await startServing(config, {
       logger: log.logger,
       store,
       auditor: auditLog,
+      memory,
       metrics,
     });
+    sweeper = startSweeper({ memory, metrics, config, logger: log.logger });
     // Only once Moat listens: a key made before a failed start would stay in the store while
     // its token, shown only on a successful start, would be lost with no way to recover it.
     firstAdminToken = await createFirstAdminKey(store, auditLog);
   } catch (error) {
+    await sweeper?.stop();
     await serving?.close();
     await auditLog.close();
     await store.close();
@@ -89,14 +120,17 @@ export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
   }
 
   const running = serving;
+  const runningSweeper = sweeper;
   const modelNames = running.catalog.list().map((entry) => entry.name);
   log.logger.info({ url: running.url, models: modelNames }, 'listening');
   return {
     url: running.url,
     firstAdminToken,
+    generatedMasterKeyFile: masterKey.generatedFile,
     modelNames,
     isDemoModel: running.catalog.list().some((entry) => entry.isDemo),
     close: closeOnce(async () => {
+      await runningSweeper.stop();
       await running.close();
       await auditLog.close();
       await store.close();
@@ -111,9 +145,9 @@ export async function startMoat(config: MoatConfig): Promise<RunningMoat> {
   };
 }
 
-async function openStoreOrCloseLog(config: MoatConfig, log: MoatLogger): Promise<MoatStore> {
+async function openStoreOrCloseLog(location: StoreLocation, log: MoatLogger): Promise<MoatStore> {
   try {
-    return await openStore(storeLocation(config));
+    return await openStore(location);
   } catch (error) {
     await log.close();
     throw error;
@@ -123,7 +157,7 @@ async function openStoreOrCloseLog(config: MoatConfig, log: MoatLogger): Promise
 /** Loads the catalog and listens; when either fails, closes what it had opened. */
 async function startServing(
   config: MoatConfig,
-  parts: { logger: Logger; store: MoatStore; auditor: Auditor; metrics: Metrics },
+  parts: { logger: Logger; store: MoatStore; auditor: Auditor; memory: Memory; metrics: Metrics },
 ): Promise<Serving> {
   const catalog = await loadCatalog(config);
   const closers = [() => catalog.close()];
@@ -221,6 +255,28 @@ async function auditExpiredRules(policy: EgressPolicy, auditor: Auditor): Promis
       outcome: 'ok',
     });
   }
+}
+
+function startSweeper(parts: {
+  memory: Memory;
+  metrics: Metrics;
+  config: MoatConfig;
+  logger: Logger;
+}): RetentionSweeper {
+  const sweeper = new RetentionSweeper({
+    memory: parts.memory,
+    metrics: parts.metrics,
+    intervalMs: parts.config.memory.sweepIntervalSeconds * 1000,
+    onError: (error) => {
+      parts.logger.error({ errorName: errorNameOf(error) }, 'retention sweep failed');
+    },
+  });
+  sweeper.start();
+  return sweeper;
+}
+
+function errorNameOf(error: unknown): string {
+  return error instanceof Error ? error.name : 'unknown';
 }
 
 /** The server first, so no request is still using a backend when the backend closes. */

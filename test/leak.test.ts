@@ -242,6 +242,7 @@ describe('moat serve as a child process, with canaries in every content field', 
         failureStatuses.push(await post('/v1/chat/completions', body));
       }
     }
+    const memoryStatuses = await exerciseMemory();
     const keyStatuses = await presentBadKeys();
     const urlStatuses = await sendCanariesInUrls();
     const adminStatuses = await sendCanariesToAdminRoutes();
@@ -272,6 +273,7 @@ describe('moat serve as a child process, with canaries in every content field', 
       redactionEmbeddings: 200,
     });
     expect(failureStatuses.every((status) => status >= 500 || status === 200)).toBe(true);
+    expect(memoryStatuses).toEqual([201, 201, 200, 200, 200, 200, 200, 404, 200, 400, 415, 200]);
     expect(keyStatuses).toEqual([401, 401, 401, 401]);
     expect(urlStatuses).toEqual([404, 404, 404]);
     expect(refusedUpstream.received).toEqual([]);
@@ -413,6 +415,89 @@ async function sendCanariesToAdminRoutes(): Promise<number[]> {
       expect(containsPiece(Buffer.from(text), value, 8)).toBe(false);
     statuses.push(response.statusCode);
   }
+  return statuses;
+}
+
+/**
+ * Saves, reads, searches, deletes and erases memory with canaries in every content field,
+ * a file name and a title included, as a key of its own.
+ */
+async function exerciseMemory(): Promise<number[]> {
+  const token = runMoatCommand([
+    'keys',
+    'create',
+    '--name',
+    'memory',
+    '--scopes',
+    'chat,memory',
+    '--json',
+  ]);
+  const memoryToken = (JSON.parse(token) as { token: string }).token;
+  const send = async (method: 'POST' | 'GET' | 'DELETE', path: string, body?: object) => {
+    const response = await request(`${moat.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${memoryToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.body.text();
+    return {
+      status: response.statusCode,
+      json: text.startsWith('{') ? (JSON.parse(text) as { id?: string }) : {},
+    };
+  };
+
+  const document = await send('POST', '/v1/memory/documents', {
+    title: canary('memtitle'),
+    file: {
+      name: `${canary('memfilename')}.txt`,
+      media_type: 'text/plain',
+      data_base64: Buffer.from(`words ${canary('memfile')}`).toString('base64'),
+    },
+  });
+  const second = await send('POST', '/v1/memory/documents', { text: canary('memtext') });
+  const statuses = [document.status, second.status];
+  statuses.push(
+    (
+      await send(
+        'POST',
+        '/v1/chat/completions',
+        JSON.parse(chatBody('up', { store: true })) as object,
+      )
+    ).status,
+  );
+  statuses.push((await send('GET', `/v1/memory/${document.json.id ?? ''}`)).status);
+  statuses.push((await send('POST', '/v1/memory/search', { query: canary('memsearch') })).status);
+  statuses.push((await send('GET', '/v1/memory')).status);
+  statuses.push((await send('DELETE', `/v1/memory/${second.json.id ?? ''}`)).status);
+  statuses.push((await send('GET', `/v1/memory/${canary('memid')}`)).status);
+  statuses.push(
+    (
+      await send(
+        'POST',
+        '/v1/chat/completions',
+        JSON.parse(chatBody('up', { moat: { memory: { search: canary('memctx') } } })) as object,
+      )
+    ).status,
+  );
+  statuses.push(
+    (
+      await send('POST', '/v1/memory/documents', {
+        text: canary('memretention'),
+        retention_seconds: 10 ** 12,
+      })
+    ).status,
+  );
+  statuses.push(
+    (
+      await send('POST', '/v1/memory/documents', {
+        file: { name: canary('memname'), media_type: 'image/png', data_base64: 'AAAA' },
+      })
+    ).status,
+  );
+  statuses.push((await send('DELETE', '/v1/memory')).status);
   return statuses;
 }
 

@@ -11,6 +11,12 @@ import {
 import { AUDIT_SUBCOMMANDS } from './audit-command.js';
 import { EGRESS_SUBCOMMANDS } from './egress-command.js';
 import { KEYS_SUBCOMMANDS } from './keys-command.js';
+import {
+  BACKUP_SUBCOMMANDS,
+  eraseCommand,
+  RECEIPT_SUBCOMMANDS,
+  rotateMasterCommand,
+} from './memory-commands.js';
 import { MODELS_SUBCOMMANDS } from './models-command.js';
 import { readSecret } from './read-secret.js';
 import { serveCommand } from './serve-command.js';
@@ -21,11 +27,16 @@ export { formatServeBanner, type ServeBannerInput } from './serve-banner.js';
 
 /** Commands that take a subcommand, and the subcommands they take. */
 const COMMAND_GROUPS = {
-  keys: { summary: 'Manage API keys', subcommands: KEYS_SUBCOMMANDS },
+  keys: {
+    summary: 'Manage API keys and the master key',
+    subcommands: { ...KEYS_SUBCOMMANDS, 'rotate-master': rotateMasterCommand },
+  },
   models: { summary: 'Manage models', subcommands: MODELS_SUBCOMMANDS },
   audit: { summary: 'Check, show and export the audit log', subcommands: AUDIT_SUBCOMMANDS },
   egress: { summary: 'Inspect and enforce the egress allow-list', subcommands: EGRESS_SUBCOMMANDS },
   users: { summary: 'Manage chat page accounts', subcommands: USERS_SUBCOMMANDS },
+  backup: { summary: 'Back up, restore and check erasure', subcommands: BACKUP_SUBCOMMANDS },
+  receipt: { summary: 'Check deletion receipts', subcommands: RECEIPT_SUBCOMMANDS },
 } as const satisfies Record<string, CommandGroup>;
 
 interface CommandGroup {
@@ -52,6 +63,8 @@ export async function runCli(argv: string[], context: Partial<CliContext> = {}):
   if (first === '--version' || first === '-v') return printText(fullContext, readVersion());
   if (first === 'serve')
     return runCommand(serveCommand, rest, { context: fullContext, path: 'moat serve' });
+  if (first === 'erase')
+    return runCommand(eraseCommand, rest, { context: fullContext, path: 'moat erase' });
   if (Object.hasOwn(COMMAND_GROUPS, first)) {
     return runGroup(first as keyof typeof COMMAND_GROUPS, rest, fullContext);
   }
@@ -106,7 +119,10 @@ function printText(context: CliContext, text: string): ExitCode {
 }
 
 function formatTopHelp(): string {
-  const lines = [`  serve                   ${serveCommand.summary}`];
+  const lines = [
+    `  serve                   ${serveCommand.summary}`,
+    `  erase                   ${eraseCommand.summary}`,
+  ];
   for (const [groupName, group] of Object.entries(COMMAND_GROUPS)) {
     for (const [name, command] of Object.entries(group.subcommands)) {
       lines.push(`  ${`${groupName} ${name}`.padEnd(24)}${command.summary}`);

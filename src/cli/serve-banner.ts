@@ -6,6 +6,8 @@ export interface ServeBannerInput {
   /** True when no model is configured and the generated demo model is served. */
   isDemoModel: boolean;
   modelNames: readonly string[];
+  /** A master key file Moat created on this start. */
+  generatedMasterKeyFile?: string;
 }
 
 /** Used in the example when the catalog is somehow empty; it keeps the command well-formed. */
@@ -24,6 +26,9 @@ export function formatServeBanner(input: ServeBannerInput): string {
     formatCurlExample(baseUrl, input.modelNames[0] ?? FALLBACK_MODEL_NAME, input.adminToken),
   ];
   if (input.isDemoModel) sections.push(DEMO_MODEL_NOTICE);
+  if (input.generatedMasterKeyFile !== undefined) {
+    sections.unshift(masterKeyNotice(input.generatedMasterKeyFile));
+  }
 
   return `${sections.join('\n\n')}\n`;
 }
@@ -78,3 +83,13 @@ To serve a real model, list it in moat.yaml (then restart Moat):
       # Ollama: http://127.0.0.1:11434/v1
       # llama.cpp server: http://127.0.0.1:8080/v1
       # vLLM: http://127.0.0.1:8000/v1`;
+
+/** Loud on purpose: a key kept beside the data it protects guards nothing against a copy. */
+function masterKeyNotice(filePath: string): string {
+  return [
+    `!!! MASTER KEY CREATED: ${filePath}`,
+    '!!! It unlocks all saved memory. It sits beside the store, so a copy of the data folder',
+    '!!! carries both. Move it off this disk (MOAT_MASTER_KEY or keys.masterKeyFile) and',
+    '!!! keep it out of backups; see docs/memory.md.',
+  ].join('\n');
+}

@@ -82,7 +82,7 @@ async function serveUntilSignal(
       ? 'moat: starting with the demo model…'
       : `moat: starting; loading ${modelCount} model${modelCount === 1 ? '' : 's'}…`,
   );
-  const moat = await startMoat(config);
+  const moat = await startMoat(config, context.env);
   state.moat = moat;
   context.output.print(
     formatServeBanner({
@@ -90,6 +90,9 @@ async function serveUntilSignal(
       isDemoModel: moat.isDemoModel,
       modelNames: moat.modelNames,
       ...(moat.firstAdminToken === undefined ? {} : { adminToken: moat.firstAdminToken }),
+      ...(moat.generatedMasterKeyFile === undefined
+        ? {}
+        : { generatedMasterKeyFile: moat.generatedMasterKeyFile }),
     }),
   );
 

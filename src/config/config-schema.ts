@@ -219,6 +219,49 @@ function patternProblem(pattern: string): string | undefined {
   }
   return compiled.test('') ? 'must not match empty text' : undefined;
 }
+const keysSchema = z.strictObject({
+  /** A file holding the master key (base64, mode 0600). MOAT_MASTER_KEY is the alternative. */
+  masterKeyFile: z.string().min(1).optional(),
+  /** Backup epoch keys and destroyed key ids. @default "<dataDir>/epoch-keys.json" */
+  epochKeyFile: z.string().min(1).optional(),
+  /** Length of one backup epoch. @default 86400 (a day) */
+  backupEpochSeconds: wholeNumber(1, 31_536_000).default(86_400),
+  /** How long after its epoch ends a keyring backup stays restorable. @default 604800 */
+  backupKeepSeconds: wholeNumber(0, 315_360_000).default(604_800),
+});
+
+const retentionRuleSchema = z.strictObject({
+  defaultDays: wholeNumber(1, 36_500).optional(),
+  maxDays: wholeNumber(1, 36_500).optional(),
+});
+
+const retentionSchema = z.strictObject({
+  /** @default 30 */
+  defaultDays: wholeNumber(1, 36_500).default(30),
+  /** @default 365 */
+  maxDays: wholeNumber(1, 36_500).default(365),
+  kinds: z
+    .strictObject({
+      chat: retentionRuleSchema.optional(),
+      document: retentionRuleSchema.optional(),
+    })
+    .default({}),
+  /** @default { personal: { maxDays: 90 } } */
+  dataClasses: z
+    .record(
+      z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'use 1-32 of a-z, 0-9, "_", "-"'),
+      retentionRuleSchema,
+    )
+    .default({ personal: { maxDays: 90 } }),
+});
+
+const memorySchema = z.strictObject({
+  retention: retentionSchema.default(retentionSchema.parse({})),
+  /** Largest document text saved, in bytes of UTF-8. @default 1048576 */
+  maxDocumentBytes: wholeNumber(1, 64 * 1024 * 1024).default(1024 * 1024),
+  /** How often the retention sweeper runs. @default 60 */
+  sweepIntervalSeconds: wholeNumber(1, 86_400).default(60),
+});
 
 export const modelConfigSchema = z.discriminatedUnion('backend', [
   embeddedModelSchema,
@@ -230,6 +273,8 @@ export const configSchema = z.strictObject({
   dataDir: z.string().min(1).default('.moat'),
   server: serverSchema.default(serverSchema.parse({})),
   store: storeSchema.default(storeSchema.parse({})),
+  keys: keysSchema.default(keysSchema.parse({})),
+  memory: memorySchema.default(memorySchema.parse({})),
   log: logSchema.default(logSchema.parse({})),
   engine: engineSchema.default(engineSchema.parse({})),
   breakGlass: breakGlassSchema.default(breakGlassSchema.parse({})),

@@ -287,9 +287,30 @@ describe('docs/configuration.md', () => {
       'egress.allow',
       'web.proxyIdentity.header',
       'web.proxyIdentity.trustedAddresses',
+      'store.url',
+      'keys.masterKeyFile',
+      'keys.epochKeyFile',
+      'memory.retention.kinds',
+      'memory.retention.dataClasses',
+      'MOAT_MASTER_KEY',
     ];
-    for (const section of ['server', 'log', 'engine', 'breakGlass', 'web', 'redaction'] as const) {
-      for (const key of Object.keys(defaults[section])) keys.push(`${section}.${key}`);
+    for (const key of Object.keys(configSchema.parse({}).memory.retention)) {
+      keys.push(`memory.retention.${key}`);
+    }
+    const sections = [
+      'server',
+      'log',
+      'engine',
+      'breakGlass',
+      'web',
+      'redaction',
+      'keys',
+      'memory',
+    ] as const;
+    for (const section of sections) {
+      for (const key of Object.keys(defaults[section])) {
+        if (key !== 'retention') keys.push(`${section}.${key}`);
+      }
     }
     for (const key of keys) expect(docs, key).toContain(`\`${key}\``);
   });

@@ -76,6 +76,12 @@ export const ERROR_CODES = {
     isRetryable: false,
     message: 'No such route.',
   },
+  memory_item_not_found: {
+    status: 404,
+    type: 'invalid_request_error',
+    isRetryable: false,
+    message: 'No memory item with this id belongs to this API key.',
+  },
   model_not_found: {
     status: 404,
     type: 'invalid_request_error',
@@ -105,6 +111,13 @@ export const ERROR_CODES = {
     type: 'invalid_request_error',
     isRetryable: false,
     message: 'The content holds data that policy blocks.',
+  },
+  unsupported_file_type: {
+    status: 415,
+    type: 'invalid_request_error',
+    isRetryable: false,
+    message:
+      'The file type cannot be read as text. Send text/plain, text/markdown, text/csv or application/json.',
   },
   client_closed_request: {
     status: 499,

@@ -14,6 +14,31 @@ import type { MoatStore } from '../store/index.js';
 import type { SessionCookie } from './session-cookie.js';
 
 /**
+ * The memory owner a request acts for: an API key's id, or `user:<id>` for a person signed
+ * in to the chat page. Routes run only after `requireScope`.
+ */
+export function ownerOf(request: FastifyRequest): string {
+  const principal = request.moat.principal;
+  if (principal === undefined) throw new MoatError('internal_error');
+  return principal.kind === 'user' ? `user:${principal.id}` : principal.id;
+}
+
+/** Who asked, as receipts name them: `key:<id>` or `user:<id>`. */
+export function requesterOf(request: FastifyRequest): string {
+  const principal = request.moat.principal;
+  if (principal === undefined) throw new MoatError('internal_error');
+  return principal.kind === 'user' ? `user:${principal.id}` : `key:${principal.id}`;
+}
+
+/** Refuses with 403 unless the request's key also holds `scope`. */
+export function assertScope(request: FastifyRequest, scope: Scope): void {
+  if (request.moat.keyScopes?.includes(scope) === true) return;
+  throw new MoatError('insufficient_scope', {
+    detail: `The API key does not have the "${scope}" scope this request needs.`,
+  });
+}
+
+/**
  * What checking a caller needs: the store, the auditor for refused revoked keys, and the
  * chat page's cookie when the page is served.
  */

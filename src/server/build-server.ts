@@ -13,6 +13,7 @@ import type { ModelCatalog } from '../catalog/index.js';
 import type { MoatConfig } from '../config/index.js';
 import { MoatError, toErrorBody, toMoatError } from '../errors/index.js';
 import type { Redactor } from '../redaction/index.js';
+import type { Memory } from '../memory/index.js';
 import type { MoatStore } from '../store/index.js';
 import type { Logger, Metrics } from '../telemetry/index.js';
 import { whyNotLoopback } from '../config/index.js';
@@ -34,6 +35,7 @@ import { registerAuthSession } from './routes/auth-session.js';
 import { registerWebPage } from './routes/web-page.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { SessionCookie } from './session-cookie.js';
+import { registerMemory } from './routes/memory.js';
 import type { ServerParts } from './server-parts.js';
 
 export interface BuildServerOptions {
@@ -53,6 +55,8 @@ export interface BuildServerOptions {
   webAssets?: WebAssets | undefined;
   /** Applies redaction policy to every piece of content; absent when turned off. */
   redactor?: Redactor | undefined;
+  /** Saved memory, for the memory routes and `store: true`. */
+  memory: Memory;
 }
 
 type BeginRequest = (request: FastifyRequest, reply: FastifyReply) => void;
@@ -74,6 +78,8 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
     breakGlass: options.breakGlass,
     store: options.store,
     redactor: options.redactor,
+    memory: options.memory,
+    maxDocumentBytes: options.config.memory.maxDocumentBytes,
   };
 
   installJsonParser(app);
@@ -99,6 +105,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerOperations(app, parts);
   registerAdminKeys(app, parts);
   registerAdminAudit(app, parts);
+  registerMemory(app, parts);
   if (options.breakGlass !== undefined) {
     registerBreakGlass(app, { ...parts, breakGlass: options.breakGlass });
   }

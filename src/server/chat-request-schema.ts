@@ -27,7 +27,6 @@ const UNSUPPORTED_FIELDS = [
   'metadata',
   'service_tier',
   'web_search_options',
-  'store',
   'n',
   'verbosity',
   'prompt_cache_key',
@@ -38,7 +37,6 @@ const UNSUPPORTED_FIELDS = [
 const HARMLESS_VALUES: Partial<Record<(typeof UNSUPPORTED_FIELDS)[number], unknown>> = {
   n: 1,
   logprobs: false,
-  store: false,
   presence_penalty: 0,
   frequency_penalty: 0,
   parallel_tool_calls: true,
@@ -74,6 +72,21 @@ const SUPPORTED_SHAPE = {
       .max(2 ** 53),
   ),
   user: nullable(z.string().max(256)),
+  /** OpenAI's field: `true` saves the exchange to the caller's memory (needs `memory`). */
+  store: nullable(z.boolean()),
+  /** Moat's own extensions; see docs/memory.md. */
+  moat: nullable(
+    z.strictObject({
+      memory: z
+        .strictObject({
+          search: z.string().min(1).max(4096),
+          limit: z.number().int().min(1).max(20).optional(),
+        })
+        .optional(),
+      retention_seconds: z.number().int().min(1).optional(),
+      data_class: z.string().min(1).max(32).optional(),
+    }),
+  ),
 };
 
 export const CHAT_SUPPORTED_FIELDS = Object.keys(SUPPORTED_SHAPE);

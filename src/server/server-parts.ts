@@ -2,6 +2,7 @@ import type { onRequestAsyncHookHandler } from 'fastify';
 import type { Scope } from '../auth/index.js';
 import type { ModelCatalog } from '../catalog/index.js';
 import type { Redactor } from '../redaction/index.js';
+import type { Memory } from '../memory/index.js';
 import type { Metrics } from '../telemetry/index.js';
 import type { Auditor } from '../audit/index.js';
 import type { BreakGlass } from '../break-glass/index.js';
@@ -13,6 +14,10 @@ export interface ServerParts {
   metrics: Metrics;
   /** Applies redaction policy to content; absent when `redaction.enabled` is false. */
   redactor: Redactor | undefined;
+  /** Saved memory; the memory routes and `store: true` need it. */
+  memory: Memory;
+  /** Largest document text saved, in UTF-8 bytes. */
+  maxDocumentBytes: number;
   /** A route-level `onRequest` hook: keys are checked before the body is read. */
   requireScope: (scope: Scope | undefined) => onRequestAsyncHookHandler;
   /** Break-glass grants; absent when Moat runs without a master key. */

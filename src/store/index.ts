@@ -15,3 +15,20 @@ export { openStore, storeLocation, SQLITE_FILE_NAME, type StoreLocation } from '
 export { openSqliteStore } from './sqlite/sqlite-store.js';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.js';
 export { API_KEY_CACHE_TTL_MS } from './postgres/api-key-store.js';
+export type {
+  DestroyedOwnerKeys,
+  ItemKeyRecord,
+  KeyringStore,
+  OwnerKeyRecord,
+  SigningKeyRecord,
+  WrappedKey,
+} from './keyring-store.js';
+export {
+  MEMORY_KINDS,
+  type MemoryItemMetadata,
+  type MemoryItemRecord,
+  type MemoryKind,
+  type MemoryStore,
+  type OwnerSummary,
+  type ReceiptRecord,
+} from './memory-store.js';

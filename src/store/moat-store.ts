@@ -3,6 +3,8 @@ import type { AuditStore } from './audit-store.js';
 import type { BreakGlassStore } from './break-glass-store.js';
 import type { SessionStore } from './session-store.js';
 import type { UserStore } from './user-store.js';
+import type { KeyringStore } from './keyring-store.js';
+import type { MemoryStore } from './memory-store.js';
 
 /** The two backends; both hold the same tables and pass the same behavioural suite. */
 export const STORE_BACKENDS = ['sqlite', 'postgres'] as const;
@@ -26,6 +28,10 @@ export interface MoatStore {
   readonly users: UserStore;
   /** The chat page's sessions, by token hash. */
   readonly sessions: SessionStore;
+  /** Wrapped keys only; apart from the content they protect. */
+  readonly keyring: KeyringStore;
+  /** Sealed memory items, their blind-index tokens and deletion receipts. */
+  readonly memory: MemoryStore;
   /** Flushes and closes the store; idempotent. */
   close(): Promise<void>;
 }

@@ -44,6 +44,8 @@ export const LOG_EVENTS = [
   'uncaught error',
   'egress denied',
   'egress rule expired',
+  'master key file created',
+  'retention sweep failed',
 ] as const;
 
 export type LogEvent = (typeof LOG_EVENTS)[number];

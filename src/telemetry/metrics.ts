@@ -71,6 +71,32 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly memoryItemsShredded = new Counter({
+    name: 'moat_memory_items_shredded_total',
+    help: 'Memory items whose key was destroyed, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly memoryItemsOverdue = new Gauge({
+    name: 'moat_memory_items_overdue',
+    help: 'Memory items past their expiry and not yet shredded, at the last sweep.',
+    registers: [this.registry],
+  });
+
+  readonly memoryOldestOverdueSeconds = new Gauge({
+    name: 'moat_memory_oldest_overdue_seconds',
+    help: 'How long the oldest overdue memory item has been past its expiry, at the last sweep.',
+    registers: [this.registry],
+  });
+
+  readonly memorySweeps = new Counter({
+    name: 'moat_memory_sweeps_total',
+    help: 'Retention sweeps run, by outcome (ok or failed).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'moat_' });
   }

@@ -17,6 +17,8 @@ import { answerFilterFor, protectChat, revealAnswer } from '../redact-content.js
 import { findModel } from '../find-model.js';
 import { captureExchange, findCaptureGrant } from '../capture-exchange.js';
 import type { BreakGlassGrant } from '../../store/index.js';
+import type { ChatRequestBody } from '../chat-request-schema.js';
+import { addMemoryContext, checkMemoryUse, saveExchange } from './chat-memory.js';
 
 export function registerChatCompletions(app: FastifyInstance, parts: ServerParts): void {
   app.post(
@@ -25,24 +27,38 @@ export function registerChatCompletions(app: FastifyInstance, parts: ServerParts
     async (request, reply) => {
       const body = validateBody(chatRequestSchema, request.body, CHAT_SUPPORTED_FIELDS);
       rejectUnsupportedFields(body);
+      checkMemoryUse(parts, request, body);
       const entry = findModel(parts.catalog, request, body.model);
-      const chatRequest = await protectChat(parts.redactor, request, toChatRequest(body));
+      const callerRequest = toChatRequest(body);
+      const withContext = await addMemoryContext(parts, request, {
+        body,
+        chatRequest: callerRequest,
+      });
+      const chatRequest = await protectChat(parts.redactor, request, withContext);
       const signal = abortWhenClientLeaves(reply);
       const captureGrant = findCaptureGrant(parts.breakGlass, request, entry.name);
+      const save = saverFor(body);
+      const call = { request, entry, chatRequest, signal, parts, captureGrant, save };
 
       request.moat.isStream = body.stream === true;
       reply.header('content-type', 'application/json; charset=utf-8');
-      if (body.stream !== true) {
-        return answerWhole({ request, entry, chatRequest, signal, parts, captureGrant });
-      }
+      if (body.stream !== true) return answerWhole(call);
 
       const includeUsage = body.stream_options?.include_usage === true;
-      const call = { request, entry, chatRequest, signal, parts, captureGrant };
       const stream = await openStream(call, includeUsage);
       return reply.header('content-type', 'text/event-stream; charset=utf-8').send(stream);
+
+      function saverFor(requestBody: ChatRequestBody): SaveAnswer | undefined {
+        if (requestBody.store !== true) return undefined;
+        return async (answer) =>
+          saveExchange(parts, request, { body: requestBody, chatRequest: callerRequest, answer });
+      }
     },
   );
 }
+
+/** Saves the finished exchange; returns the new item's id. */
+type SaveAnswer = (answer: string) => Promise<string>;
 
 interface ChatCall {
   request: FastifyRequest;
@@ -52,6 +68,8 @@ interface ChatCall {
   chatRequest: ChatRequest;
   signal: AbortSignal;
   parts: ServerParts;
+  /** Set when the caller asked for `store: true`. */
+  save: SaveAnswer | undefined;
 }
 
 async function answerWhole(call: ChatCall): Promise<object> {
@@ -59,7 +77,11 @@ async function answerWhole(call: ChatCall): Promise<object> {
   recordUsage(call, completion.usage);
   await captureAnswer(call, completion.text);
   const text = await revealAnswer(call.request, completion.text);
-  return new ChatResponseWriter(call.entry.name).whole({ ...completion, text });
+  const answer = new ChatResponseWriter(call.entry.name).whole({ ...completion, text });
+  if (call.save === undefined) return answer;
+
+  const itemId = await call.save(text);
+  return { ...answer, moat: { memory_item_id: itemId } };
 }
 
 /**
@@ -91,6 +113,7 @@ async function* writeEvents(state: StreamState): AsyncGenerator<string> {
   let deltasSent = 0;
   let isFinished = false;
   const captured: string[] = [];
+  const answerParts: string[] = [];
   yield writer.firstChunk();
   try {
     for (let step = state.first; step.done !== true; step = await state.events.next()) {
@@ -99,6 +122,7 @@ async function* writeEvents(state: StreamState): AsyncGenerator<string> {
         markFirstToken(call);
         if (call.captureGrant !== undefined) captured.push(event.text);
         const text = filter === undefined ? event.text : await filter.push(event.text);
+        if (call.save !== undefined) answerParts.push(text);
         if (text.length > 0) yield writer.deltaChunk(text);
         // Kept current as it goes: if the client leaves, the access log is written when the
         // response closes, before this generator is unwound.
@@ -109,6 +133,8 @@ async function* writeEvents(state: StreamState): AsyncGenerator<string> {
       recordUsage(call, event.usage);
       const rest = filter === undefined ? '' : await filter.end();
       if (rest.length > 0) yield writer.deltaChunk(rest);
+      // Saved before the finish chunk: a failed save ends the stream with an error event.
+      if (call.save !== undefined) await call.save(answerParts.join('') + rest);
       yield writer.finishChunk(event.finishReason);
       if (state.includeUsage) yield writer.usageChunk(event.usage);
     }

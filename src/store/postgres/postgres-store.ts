@@ -5,6 +5,8 @@ import { createAuditStore } from './audit-store.js';
 import { createBreakGlassStore } from './break-glass-store.js';
 import { createSessionStore } from './session-store.js';
 import { createUserStore } from './user-store.js';
+import { createKeyringStore } from './keyring-store.js';
+import { createMemoryStore } from './memory-store.js';
 import { POSTGRES_STORE_NAME, runMigrations } from './migrations.js';
 import { POSTGRES_SCHEMAS } from './schemas.js';
 
@@ -83,6 +85,8 @@ function createStore(pool: pg.Pool): MoatStore {
     breakGlass: createBreakGlassStore(pool),
     users: createUserStore(pool),
     sessions: createSessionStore(pool),
+    keyring: createKeyringStore(pool),
+    memory: createMemoryStore(pool),
     close: async () => {
       closing ??= pool.end();
       return closing;

@@ -7,6 +7,8 @@ import { createAuditStore } from './audit-store.js';
 import { createBreakGlassStore } from './break-glass-store.js';
 import { createSessionStore } from './session-store.js';
 import { createUserStore } from './user-store.js';
+import { createKeyringStore } from './keyring-store.js';
+import { createMemoryStore } from './memory-store.js';
 import { assertSchemaNotNewer, runMigrations } from './migrations.js';
 import { SQLITE_SCHEMAS } from './schemas.js';
 
@@ -94,6 +96,8 @@ function createStore(db: Database.Database, isInMemory: boolean): MoatStore {
     breakGlass: createBreakGlassStore(db),
     users: createUserStore(db),
     sessions: createSessionStore(db),
+    keyring: createKeyringStore(db),
+    memory: createMemoryStore(db),
     close: async () => {
       if (isClosed) return;
       isClosed = true;

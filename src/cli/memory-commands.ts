@@ -1,0 +1,322 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { importPublicKeyPem, loadMasterKey } from '../crypto/index.js';
+import {
+  createBackup,
+  EpochKeyFile,
+  epochKeyFileOf,
+  epochScheduleOf,
+  MemoryKeyring,
+  parseBackup,
+  parseDeletionReceipt,
+  readPublicKey,
+  restoreBackup,
+  rewrapSigningKey,
+  verifyDeletionReceipt,
+  verifyErasure,
+  type DeletionReceipt,
+} from '../memory/index.js';
+import {
+  EXIT_CODES,
+  parseOrUsageError,
+  UsageError,
+  type CliCommand,
+  type CliContext,
+  type ExitCode,
+} from './cli-support.js';
+import { MEMORY_OPTIONS_HELP, withKeys, withMemory } from './with-memory.js';
+
+const STORE_OPTIONS = {
+  data: { type: 'string' },
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const eraseCommand: CliCommand = {
+  summary: "Erase an owner's memory and print a signed receipt",
+  help: `Usage: moat erase --owner ID [--out FILE] [options]
+
+Destroys the owner's key and every item key of theirs, deletes their items, and prints
+the signed deletion receipt (or writes it to FILE). The owner id of an API key's memory
+is the key's id.
+
+Options:
+  --owner ID      The owner to erase
+  --out FILE      Write the receipt here instead of standard output
+${MEMORY_OPTIONS_HELP}`,
+  run: runErase,
+};
+
+async function runErase(args: string[], context: CliContext): Promise<ExitCode> {
+  const { values } = parseOrUsageError(() =>
+    parseArgs({
+      args,
+      options: { ...STORE_OPTIONS, owner: { type: 'string' }, out: { type: 'string' } },
+      strict: true,
+    }),
+  );
+  if (values.help === true) return printHelp(eraseCommand, context);
+  const ownerId = values.owner;
+  if (ownerId === undefined || !/^[A-Za-z0-9:._-]{1,160}$/.test(ownerId)) {
+    throw new UsageError('--owner ID is required: letters, digits, ":", ".", "_" or "-"');
+  }
+
+  const receipt = await withMemory({ values, context }, (memory) =>
+    memory.eraser.eraseOwner(ownerId, 'operator'),
+  );
+  writeOrPrint(context, values.out, JSON.stringify(receipt, null, 2));
+  const { count } = receipt.payload.items;
+  context.output.printError(`moat: erased owner ${ownerId}: ${count} item(s), receipt written`);
+  return EXIT_CODES.ok;
+}
+
+const receiptVerifyCommand: CliCommand = {
+  summary: "Check a deletion receipt's signature",
+  help: `Usage: moat receipt verify FILE [--public-key PEM] [options]
+
+Checks that FILE is a deletion receipt signed by this Moat's key (read from the store), or
+by the Ed25519 public key in PEM. Exit code 0 when it holds, 1 when it does not.
+
+Options:
+  --public-key PEM  Check against this public key instead of the store's
+${MEMORY_OPTIONS_HELP}`,
+  run: runReceiptVerify,
+};
+
+async function runReceiptVerify(args: string[], context: CliContext): Promise<ExitCode> {
+  const { values, positionals } = parseOrUsageError(() =>
+    parseArgs({
+      args,
+      options: { ...STORE_OPTIONS, 'public-key': { type: 'string' } },
+      strict: true,
+      allowPositionals: true,
+    }),
+  );
+  if (values.help === true) return printHelp(receiptVerifyCommand, context);
+  const file = onePositional(positionals, 'give exactly one receipt file');
+
+  const receipt = readReceipt(file);
+  const pemFile = values['public-key'];
+  const publicKey =
+    pemFile === undefined
+      ? await withMemory({ values, context }, (memory) => readPublicKey(memory.store.keyring))
+      : importPublicKeyPem(readFileSync(pemFile, 'utf8'));
+  if (publicKey === undefined) throw new Error('the store has no signing key yet');
+
+  const check = verifyDeletionReceipt(receipt, publicKey);
+  if (!check.isValid) {
+    context.output.print(`INVALID: the receipt does not verify (${check.problem})`);
+    return EXIT_CODES.failure;
+  }
+  const { payload } = receipt;
+  context.output.print(
+    `VALID: ${payload.kind} of ${payload.items.count} item(s) of owner ${payload.ownerId}, ` +
+      `destroyed ${payload.destroyedAt}, unrecoverable from every backup after ` +
+      payload.unrecoverableAfter,
+  );
+  return EXIT_CODES.ok;
+}
+
+export const RECEIPT_SUBCOMMANDS = { verify: receiptVerifyCommand } as const;
+
+const backupCreateCommand: CliCommand = {
+  summary: 'Write a backup of memory and the keyring',
+  help: `Usage: moat backup create --out FILE [options]
+
+Writes every memory item (ciphertext, keyed tokens and metadata only) and the keyring,
+sealed under the current backup epoch's key. Once that epoch's window passes
+(keys.backupKeepSeconds after it ends) the keyring in the file can no longer be opened.
+
+Options:
+  --out FILE      Where to write the backup (created owner-only)
+${MEMORY_OPTIONS_HELP}`,
+  run: runBackupCreate,
+};
+
+async function runBackupCreate(args: string[], context: CliContext): Promise<ExitCode> {
+  const { values } = parseOrUsageError(() =>
+    parseArgs({ args, options: { ...STORE_OPTIONS, out: { type: 'string' } }, strict: true }),
+  );
+  if (values.help === true) return printHelp(backupCreateCommand, context);
+  const out = values.out;
+  if (out === undefined) throw new UsageError('--out FILE is required');
+
+  const backup = await withMemory({ values, context }, async (memory) =>
+    createBackup(memory.store, memory.epochKeys, new Date()),
+  );
+  writeFileSync(out, JSON.stringify(backup), { mode: 0o600 });
+  context.output.print(
+    `Wrote ${out}: ${backup.items.length} item(s), keyring sealed under epoch ${backup.epoch}.`,
+  );
+  return EXIT_CODES.ok;
+}
+
+const backupRestoreCommand: CliCommand = {
+  summary: 'Restore a backup into the configured store',
+  help: `Usage: moat backup restore FILE [options]
+
+Adds the backup's items and keys that the store lacks. Keys destroyed since the backup
+was made stay destroyed, so erased owners and deleted items stay unreadable.
+
+Options:
+${MEMORY_OPTIONS_HELP}`,
+  run: runBackupRestore,
+};
+
+async function runBackupRestore(args: string[], context: CliContext): Promise<ExitCode> {
+  const { values, positionals } = parseOrUsageError(() =>
+    parseArgs({ args, options: STORE_OPTIONS, strict: true, allowPositionals: true }),
+  );
+  if (values.help === true) return printHelp(backupRestoreCommand, context);
+  const backup = parseBackup(
+    readFileSync(onePositional(positionals, 'give one backup file'), 'utf8'),
+  );
+
+  const result = await withMemory({ values, context, mustExist: false }, (memory) =>
+    restoreBackup(memory.store, backup, memory.epochKeys),
+  );
+  context.output.print(
+    `Restored ${result.itemsRestored} item(s) (${result.itemsPresent} already present), ` +
+      `${result.ownerKeysRestored} owner key(s), ${result.itemKeysRestored} item key(s); ` +
+      `refused ${result.keysRefused} destroyed key(s).` +
+      (result.isKeyringOpened ? '' : ' The keyring could not be opened: its epoch key is gone.'),
+  );
+  return EXIT_CODES.ok;
+}
+
+const verifyErasureCommand: CliCommand = {
+  summary: 'Show that the items of a receipt cannot be decrypted from a backup',
+  help: `Usage: moat backup verify-erasure FILE --receipt RECEIPT [options]
+
+For every item the receipt names that the backup holds, tries every key still in
+existence: the live keyring's, and the backup's own keyring while its epoch key lives.
+Exit code 0 when none opens any item, 1 otherwise (with the time the backup's window ends).
+
+Options:
+  --receipt FILE  A deletion receipt (checked against the store's signing key first)
+${MEMORY_OPTIONS_HELP}`,
+  run: runVerifyErasure,
+};
+
+async function runVerifyErasure(args: string[], context: CliContext): Promise<ExitCode> {
+  const { values, positionals } = parseOrUsageError(() =>
+    parseArgs({
+      args,
+      options: { ...STORE_OPTIONS, receipt: { type: 'string' } },
+      strict: true,
+      allowPositionals: true,
+    }),
+  );
+  if (values.help === true) return printHelp(verifyErasureCommand, context);
+  if (values.receipt === undefined) throw new UsageError('--receipt FILE is required');
+  const backup = parseBackup(
+    readFileSync(onePositional(positionals, 'give one backup file'), 'utf8'),
+  );
+  const receipt = readReceipt(values.receipt);
+
+  const report = await withMemory({ values, context }, async (memory) => {
+    const publicKey = await readPublicKey(memory.store.keyring);
+    if (publicKey === undefined || !verifyDeletionReceipt(receipt, publicKey).isValid) {
+      throw new Error("the receipt does not verify against this store's signing key");
+    }
+    return verifyErasure({ ...memory, masterKey: memory.masterKey, backup, receipt });
+  });
+
+  for (const item of report.items) {
+    const live = item.isOpenedByLiveKeys ? 'OPENS' : 'cannot open';
+    const kept = item.isOpenedByBackupKeyring
+      ? `OPENS until ${item.backupKeyringUntil ?? '?'}`
+      : 'cannot open';
+    context.output.print(`item ${item.hashedId}: live keys ${live}; backup keyring ${kept}`);
+  }
+  context.output.print(
+    `${report.items.length} item(s) of the receipt in this backup, ${report.notInBackup} not in it: ` +
+      (report.isErased ? 'ERASED: no key in existence decrypts any of them.' : 'NOT YET ERASED.'),
+  );
+  return report.isErased ? EXIT_CODES.ok : EXIT_CODES.failure;
+}
+
+export const rotateMasterCommand: CliCommand = {
+  summary: 'Re-wrap every key under a new master key',
+  help: `Usage: moat keys rotate-master --new-key-file FILE [options]
+
+Re-wraps the owner keys, the signing key and the backup epoch keys under the master key
+in FILE (32 bytes in base64, mode 0600); content and item keys are not touched. Stop Moat
+first; afterwards point MOAT_MASTER_KEY or keys.masterKeyFile at the new key and destroy
+the old one. Running it again after an interruption finishes the job.
+
+Options:
+  --new-key-file FILE  The new master key
+${MEMORY_OPTIONS_HELP}`,
+  run: runRotateMaster,
+};
+
+async function runRotateMaster(args: string[], context: CliContext): Promise<ExitCode> {
+  const { values } = parseOrUsageError(() =>
+    parseArgs({
+      args,
+      options: { ...STORE_OPTIONS, 'new-key-file': { type: 'string' } },
+      strict: true,
+    }),
+  );
+  if (values.help === true) return printHelp(rotateMasterCommand, context);
+  const newKeyFile = values['new-key-file'];
+  if (newKeyFile === undefined) throw new UsageError('--new-key-file FILE is required');
+  const newMasterKey = loadMasterKey({
+    envValue: undefined,
+    envSetting: 'MOAT_MASTER_KEY',
+    filePath: newKeyFile,
+    fileSetting: '--new-key-file',
+  });
+
+  const counts = await withKeys({ values, context }, async ({ config, store, masterKey }) => {
+    if (masterKey.id === newMasterKey.id) throw new UsageError('the new key is the current one');
+    const owners = await new MemoryKeyring(store.keyring, masterKey).rewrapOwnerKeys(newMasterKey);
+    await rewrapSigningKey(store.keyring, { oldMasterKey: masterKey, newMasterKey });
+    const epochKeys = new EpochKeyFile({
+      path: epochKeyFileOf(config),
+      masterKey,
+      schedule: epochScheduleOf(config.keys),
+    });
+    return { owners, epochs: epochKeys.rewrapAll(newMasterKey) };
+  });
+  context.output.print(
+    `Re-wrapped ${counts.owners} owner key(s), the signing key and ${counts.epochs} epoch key(s) ` +
+      'under the new master key. Point MOAT_MASTER_KEY or keys.masterKeyFile at it now.',
+  );
+  return EXIT_CODES.ok;
+}
+
+export const BACKUP_SUBCOMMANDS = {
+  create: backupCreateCommand,
+  restore: backupRestoreCommand,
+  'verify-erasure': verifyErasureCommand,
+} as const;
+
+function readReceipt(file: string): DeletionReceipt {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    json = undefined;
+  }
+  const receipt = parseDeletionReceipt(json);
+  if (receipt === undefined) throw new Error(`${file} is not a deletion receipt`);
+  return receipt;
+}
+
+function onePositional(positionals: string[], problem: string): string {
+  const [first] = positionals;
+  if (first === undefined || positionals.length > 1) throw new UsageError(problem);
+  return first;
+}
+
+function writeOrPrint(context: CliContext, file: string | undefined, text: string): void {
+  if (file === undefined) context.output.print(text);
+  else writeFileSync(file, `${text}\n`, { mode: 0o600 });
+}
+
+function printHelp(command: CliCommand, context: CliContext): ExitCode {
+  context.output.print(command.help);
+  return EXIT_CODES.ok;
+}

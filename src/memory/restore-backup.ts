@@ -1,0 +1,86 @@
+import type { MoatStore } from '../store/index.js';
+import type { BackupFile } from './backup-format.js';
+import type { EpochKeyFile } from './epoch-key-file.js';
+import { openKeyringSection } from './memory-backup.js';
+
+/** What a restore did. */
+export interface RestoreResult {
+  itemsRestored: number;
+  itemsPresent: number;
+  ownerKeysRestored: number;
+  itemKeysRestored: number;
+  /** Keys the backup held that were destroyed since; they stay destroyed. */
+  keysRefused: number;
+  /** False when the backup's epoch key is gone: its keyring can no longer be opened. */
+  isKeyringOpened: boolean;
+}
+
+/**
+ * Restores a backup into `store`, adding what is missing and leaving what is there. Keys
+ * destroyed since the backup was made are never brought back, so an erased owner stays
+ * erased; content whose keys are gone is restored as the ciphertext it is, unreadable.
+ */
+export async function restoreBackup(
+  store: MoatStore,
+  backup: BackupFile,
+  epochKeys: EpochKeyFile,
+): Promise<RestoreResult> {
+  const section = openKeyringSection(backup, epochKeys);
+  const result: RestoreResult = {
+    itemsRestored: 0,
+    itemsPresent: 0,
+    ownerKeysRestored: 0,
+    itemKeysRestored: 0,
+    keysRefused: 0,
+    isKeyringOpened: section !== undefined,
+  };
+
+  const refusedOwners = new Set<string>();
+  for (const key of section?.ownerKeys ?? []) {
+    if (epochKeys.isDestroyed(key.keyId)) {
+      refusedOwners.add(key.ownerId);
+      result.keysRefused += 1;
+      continue;
+    }
+    const record = {
+      ...key,
+      wrapped: Buffer.from(key.wrapped, 'base64'),
+      createdAt: new Date(key.createdAt),
+    };
+    if (await store.keyring.insertOwnerKey(record)) result.ownerKeysRestored += 1;
+  }
+  for (const key of section?.itemKeys ?? []) {
+    if (refusedOwners.has(key.ownerId) || epochKeys.isDestroyed(key.keyId)) {
+      result.keysRefused += 1;
+      continue;
+    }
+    if ((await store.keyring.findItemKey(key.itemId)) !== undefined) continue;
+    const record = {
+      ...key,
+      wrapped: Buffer.from(key.wrapped, 'base64'),
+      createdAt: new Date(key.createdAt),
+    };
+    await store.keyring.insertItemKey(record);
+    result.itemKeysRestored += 1;
+  }
+
+  for (const item of backup.items) {
+    if (await store.memory.exists(item.id)) {
+      result.itemsPresent += 1;
+      continue;
+    }
+    const { tokens, ...fields } = item;
+    await store.memory.insert(
+      {
+        ...fields,
+        createdAt: new Date(item.createdAt),
+        expiresAt: new Date(item.expiresAt),
+        content: Buffer.from(item.content, 'base64'),
+        vector: item.vector === null ? null : Buffer.from(item.vector, 'base64'),
+      },
+      tokens,
+    );
+    result.itemsRestored += 1;
+  }
+  return result;
+}
