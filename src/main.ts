@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { AuditLog, SYSTEM_ACTOR, type Auditor } from './audit/index.js';
+import { AuditLog, checkpointSigner, SYSTEM_ACTOR, type Auditor } from './audit/index.js';
 import { createApiKey } from './auth/index.js';
 import { loadCatalog, type ModelCatalog } from './catalog/index.js';
 import { ConfigError, type MoatConfig } from './config/index.js';
@@ -10,15 +10,19 @@ import {
   type ConfiguredDestination,
   type EgressDenial,
 } from './egress/index.js';
-import { createRedactor } from './redaction/index.js';
+import { createRedactor, type Redactor } from './redaction/index.js';
 import {
   epochKeyFileOf,
   epochScheduleOf,
   openMemory,
+  openSigningKey,
   resolveMasterKey,
   RetentionSweeper,
   type Memory,
+  type MemoryTextFilter,
 } from './memory/index.js';
+import type { SecretKey } from './crypto/index.js';
+import { BreakGlass, CaptureVault } from './break-glass/index.js';
 import { buildServer } from './server/index.js';
 import { openStore, storeLocation, type MoatStore, type StoreLocation } from './store/index.js';
 import { createLogger, Metrics, type Logger, type MoatLogger } from './telemetry/index.js';
@@ -82,7 +86,12 @@ export async function startMoat(
     guard.setDeniedListener(undefined);
     throw error;
   });
-  const auditLog = new AuditLog({ store: store.audit });
+  const auditLog = await openAuditLog(store, masterKey.key).catch(async (error: unknown) => {
+    guard.setDeniedListener(undefined);
+    await store.close();
+    await log.close();
+    throw error;
+  });
   egressAudit.auditor = auditLog;
 
   let serving: Serving | undefined;
@@ -91,12 +100,15 @@ export async function startMoat(
   try {
     await auditLog.recordStart(config);
     await auditExpiredRules(policy, auditLog);
+    const redactor = config.redaction.enabled ? await createRedactor(config.redaction) : undefined;
     const memory = await openMemory({
       store,
       masterKey: masterKey.key,
       retention: config.memory.retention,
       epochs: epochScheduleOf(config.keys),
       epochKeyFile: epochKeyFileOf(config),
+      filterText: memoryFilterOf(redactor),
+      auditor: auditLog,
     });
     serving = await startServing(config, {
       logger: log.logger,
@@ -104,6 +116,7 @@ export async function startMoat(
       auditor: auditLog,
       memory,
       metrics,
+      redactor,
     });
     sweeper = startSweeper({ memory, metrics, config, logger: log.logger });
     // Only once Moat listens: a key made before a failed start would stay in the store while
@@ -145,6 +158,12 @@ export async function startMoat(
   };
 }
 
+/** The audit log, its checkpoints signed with Moat's Ed25519 key (the receipts' key). */
+async function openAuditLog(store: MoatStore, masterKey: SecretKey): Promise<AuditLog> {
+  const signingKey = await openSigningKey(store.keyring, masterKey);
+  return new AuditLog({ store: store.audit, signer: checkpointSigner(signingKey) });
+}
+
 async function openStoreOrCloseLog(location: StoreLocation, log: MoatLogger): Promise<MoatStore> {
   try {
     return await openStore(location);
@@ -157,15 +176,26 @@ async function openStoreOrCloseLog(location: StoreLocation, log: MoatLogger): Pr
 /** Loads the catalog and listens; when either fails, closes what it had opened. */
 async function startServing(
   config: MoatConfig,
-  parts: { logger: Logger; store: MoatStore; auditor: Auditor; memory: Memory; metrics: Metrics },
+  parts: {
+    logger: Logger;
+    store: MoatStore;
+    auditor: Auditor;
+    memory: Memory;
+    metrics: Metrics;
+    redactor: Redactor | undefined;
+  },
 ): Promise<Serving> {
   const catalog = await loadCatalog(config);
   const closers = [() => catalog.close()];
 
   try {
+    const breakGlass = await startBreakGlass(config, { ...parts, catalog });
+    closers.unshift(() => {
+      breakGlass.stop();
+      return Promise.resolve();
+    });
     const webAssets = config.web.enabled ? WebAssets.load() : undefined;
-    const redactor = config.redaction.enabled ? await createRedactor(config.redaction) : undefined;
-    const app = buildServer({ ...parts, config, catalog, webAssets, redactor });
+    const app = buildServer({ ...parts, config, catalog, webAssets, breakGlass });
     closers.unshift(() => app.close());
     const url = await app.listen({ host: config.server.host, port: config.server.port });
     return { url, catalog, close: () => closeInOrder(closers) };
@@ -173,6 +203,53 @@ async function startServing(
     await closeInOrder(closers);
     throw error;
   }
+}
+
+/**
+ * Break-glass grants, read from the store so that grants opened before a restart keep their
+ * end times, and kept current every few seconds. Captures are sealed under per-grant keys
+ * wrapped by the master key and shredded with receipts signed by Moat's key.
+ */
+async function startBreakGlass(
+  config: MoatConfig,
+  parts: {
+    store: MoatStore;
+    auditor: Auditor;
+    memory: Memory;
+    metrics: Metrics;
+    catalog: ModelCatalog;
+  },
+): Promise<BreakGlass> {
+  const { memory, metrics } = parts;
+  const breakGlass = new BreakGlass({
+    store: parts.store,
+    auditor: parts.auditor,
+    vault: new CaptureVault({
+      store: parts.store.breakGlass,
+      masterKey: memory.masterKey,
+      signingKey: memory.signingKey,
+    }),
+    policy: {
+      isSecondAdminRequired: config.breakGlass.requireSecondAdmin,
+      retentionHours: config.breakGlass.retentionHours,
+    },
+    modelNames: parts.catalog.list().map((entry) => entry.name),
+    onOpenCount: (count) => {
+      metrics.breakGlassOpenGrants.set(count);
+    },
+  });
+  await breakGlass.start();
+  return breakGlass;
+}
+
+/**
+ * What may be sealed into memory: every text of an item goes through the redaction policy's
+ * `memory` direction first, whichever route saves it. A class the policy blocks refuses the
+ * save with `content_blocked`.
+ */
+function memoryFilterOf(redactor: Redactor | undefined): MemoryTextFilter | undefined {
+  if (redactor === undefined) return undefined;
+  return async (text) => (await redactor.apply(text, { direction: 'memory' })).text;
 }
 
 /**

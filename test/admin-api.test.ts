@@ -66,7 +66,40 @@ const ROUTES = [
   { method: 'DELETE', path: '/admin/keys/zzzzzzzzzzzz', scope: 'admin', okStatus: 404 },
   { method: 'GET', path: '/admin/audit', scope: 'auditor' },
   { method: 'GET', path: '/metrics', scope: 'admin' },
+  { method: 'GET', path: '/admin/memory/owners', scope: 'admin' },
+  {
+    method: 'POST',
+    path: '/admin/erasures',
+    scope: 'admin',
+    body: { owner_id: 'nobody-stored-here', reason: 'The person asked for their data to go.' },
+    okStatus: 200,
+  },
+  { method: 'GET', path: '/admin/break-glass', scope: 'admin' },
   { method: 'GET', path: '/v1/models', scope: 'chat' },
+  {
+    method: 'POST',
+    path: '/v1/chat/completions',
+    scope: 'chat',
+    body: { model: 'demo', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 1 },
+    okStatus: 200,
+  },
+  {
+    method: 'POST',
+    path: '/v1/embeddings',
+    scope: 'chat',
+    body: { model: 'demo', input: 'Hi' },
+    okStatus: 200,
+  },
+  { method: 'GET', path: '/v1/memory', scope: 'memory' },
+  {
+    method: 'POST',
+    path: '/v1/memory/search',
+    scope: 'memory',
+    body: { query: 'hi' },
+    okStatus: 200,
+  },
+  { method: 'GET', path: '/v1/memory/mem_missing', scope: 'memory', okStatus: 404 },
+  { method: 'DELETE', path: '/v1/memory', scope: 'memory' },
 ] as const;
 
 describe('roles', () => {

@@ -1,3 +1,4 @@
+import type { DeletionReceipt } from '../src/memory/index.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,9 +54,9 @@ describe('moat erase, receipt verify and backup', () => {
       ...data,
     ]);
     expect(erased.exitCode).toBe(0);
-    expect(JSON.parse(readFileSync(receipt, 'utf8'))).toMatchObject({
-      payload: { kind: 'owner-erasure', requestedBy: 'operator', items: { count: 1 } },
-    });
+    const written = JSON.parse(readFileSync(receipt, 'utf8')) as DeletionReceipt;
+    expect(written.payload).toMatchObject({ kind: 'owner-erasure', items: { count: 1 } });
+    expect(written.payload.requestedBy).toMatch(/^operator:[a-z0-9._-]+$/i);
     const gone = await callJson(moat.url, aliceToken, { method: 'GET', path: '/v1/memory' });
     expect(gone.body.data).toEqual([]);
 

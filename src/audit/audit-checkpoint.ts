@@ -1,5 +1,5 @@
 /** Why a checkpoint was written. */
-export const CHECKPOINT_REASONS = ['interval', 'shutdown', 'export'] as const;
+export const CHECKPOINT_REASONS = ['interval', 'shutdown', 'export', 'command'] as const;
 export type CheckpointReason = (typeof CHECKPOINT_REASONS)[number];
 
 /** What a checkpoint's signature covers: the chain's head at one moment. */

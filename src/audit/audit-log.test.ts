@@ -39,12 +39,14 @@ describe('AuditLog.recordStart', () => {
     await new AuditLog({ store: store.audit }).recordStart(changed);
 
     expect(await actions()).toEqual([
+      'catalog.changed',
       'audit.started',
       'audit.started',
       'config.changed',
+      'catalog.changed',
       'audit.started',
     ]);
-    const entries = await store.audit.read({});
+    const entries = (await store.audit.read({})).filter((e) => e.action !== 'catalog.changed');
     expect(entries[0]?.targets[0]).toMatch(/^config-hash:[0-9a-f]{16}$/);
     expect(entries[1]?.targets).toEqual(entries[0]?.targets);
     expect(entries[2]?.targets).toEqual([
@@ -61,6 +63,60 @@ describe('AuditLog.recordStart', () => {
       return { actor, action, targets: named, outcome, reason };
     });
     expect(JSON.stringify(settingFields)).not.toMatch(/9999|canary/);
+  });
+});
+
+describe('AuditLog.recordStart on the catalog and the egress rules', () => {
+  const rule = (destination: string, ports: number[]) => ({
+    destination,
+    ports,
+    justification: 'The team runs its inference servers there.',
+    approvedBy: 'Dana Fischer',
+    expires: '2027-06-30',
+  });
+
+  async function targetsOf(action: string): Promise<(readonly string[])[]> {
+    const entries = await store.audit.read({});
+    return entries.filter((entry) => entry.action === action).map((entry) => entry.targets);
+  }
+
+  it('names every model and rule as added on the first start', async () => {
+    const config = { ...baseConfig, egress: { allow: [rule('10.1.2.3', [8000])] } };
+    await new AuditLog({ store: store.audit }).recordStart(config);
+
+    expect(await targetsOf('catalog.changed')).toEqual([['model:demo', 'count:1']]);
+    expect(await targetsOf('egress.rule-added')).toEqual([['host:10.1.2.3', 'count:1']]);
+  });
+
+  it('names models and rules added, changed and removed, by name, whatever their order', async () => {
+    const first = {
+      ...baseConfig,
+      models: [
+        { name: 'demo', file: '/m/demo.gguf' },
+        { name: 'gone', file: '/m/gone.gguf' },
+      ],
+      egress: { allow: [rule('10.1.2.3', [8000]), rule('127.0.0.1', [11434])] },
+    };
+    const second = {
+      ...baseConfig,
+      models: [
+        { name: 'new-model', file: '/m/new.gguf' },
+        { name: 'demo', file: '/m/demo.gguf' },
+      ],
+      egress: {
+        allow: [rule('127.0.0.1', [11434, 8080]), rule('db.internal', [5432])],
+      },
+    };
+    await new AuditLog({ store: store.audit }).recordStart(first);
+    await new AuditLog({ store: store.audit }).recordStart(first);
+    await new AuditLog({ store: store.audit }).recordStart(second);
+
+    const catalog = await targetsOf('catalog.changed');
+    expect(catalog).toHaveLength(2);
+    expect(catalog[1]).toEqual(['model:new-model', 'model:gone', 'count:2']);
+    expect((await targetsOf('egress.rule-added')).at(-1)).toEqual(['host:db.internal', 'count:1']);
+    expect(await targetsOf('egress.rule-changed')).toEqual([['host:127.0.0.1', 'count:1']]);
+    expect(await targetsOf('egress.rule-removed')).toEqual([['host:10.1.2.3', 'count:1']]);
   });
 });
 

@@ -13,10 +13,20 @@ import {
   type AuditRecordInput,
 } from './audit-entry.js';
 import type { AuditLogStore } from './audit-log-store.js';
-import { changedSettings, fingerprintConfig } from './config-fingerprint.js';
+import type { AuditAction } from './audit-actions.js';
+import {
+  changedEntries,
+  changedSettings,
+  fingerprintConfig,
+  NAMED_LISTS,
+  type ListChanges,
+} from './config-fingerprint.js';
 
 /** Entries hold at most 32 targets; one is kept for the count of the rest. */
 const MAX_SETTING_TARGETS = 32;
+
+/** What an audit target's id may hold. */
+const TARGET_ID = /^[A-Za-z0-9._:@/+=~-]{1,128}$/;
 
 /** What other parts call to account for an action. */
 export interface Auditor {
@@ -96,9 +106,41 @@ export class AuditLog implements Auditor {
         outcome: 'ok',
       });
     }
+    // On the first start every model and rule counts as added, so the log accounts for them.
+    const before = saved?.settingHashes ?? {};
+    await this.#recordListChanges({ before, after: fingerprint.settingHashes });
     const targets = [`config-hash:${fingerprint.hash}`];
     await this.record({ actor: SYSTEM_ACTOR, action: 'audit.started', targets, outcome: 'ok' });
     await this.#store.saveConfigState({ salt, settingHashes: fingerprint.settingHashes });
+  }
+
+  /** The catalog and the egress rules are named entry by entry, added, removed or changed. */
+  async #recordListChanges(hashes: {
+    before: Record<string, string>;
+    after: Record<string, string>;
+  }): Promise<void> {
+    const models = changedEntries(NAMED_LISTS.models, hashes);
+    const modelNames = [...models.added, ...models.removed, ...models.changed];
+    if (modelNames.length > 0) {
+      await this.#recordEach('catalog.changed', 'model', modelNames);
+    }
+    const rules: ListChanges = changedEntries(NAMED_LISTS.egressRules, hashes);
+    await this.#recordEach('egress.rule-added', 'host', rules.added);
+    await this.#recordEach('egress.rule-changed', 'host', rules.changed);
+    await this.#recordEach('egress.rule-removed', 'host', rules.removed);
+  }
+
+  /** One entry naming every id, as many as fit; an id of another shape is counted instead. */
+  async #recordEach(action: AuditAction, kind: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const printable = ids.filter((id) => TARGET_ID.test(id));
+    const targets = printable.slice(0, MAX_SETTING_TARGETS - 1).map((id) => `${kind}:${id}`);
+    await this.record({
+      actor: SYSTEM_ACTOR,
+      action,
+      targets: [...targets, `count:${ids.length}`],
+      outcome: 'ok',
+    });
   }
 
   /** Signs the current head; undefined when there is no signer or nothing to sign. */

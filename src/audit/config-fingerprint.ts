@@ -36,14 +36,63 @@ export function changedSettings(
   return [...names].filter((name) => before[name] !== after[name]).sort();
 }
 
+/** A list of the configuration whose entries are named by one of their own settings. */
+interface NamedList {
+  path: string;
+  nameKey: string;
+}
+
 /**
- * Leaves become settings. Models are named by their catalog name, which is stable when the
- * list is reordered; other arrays are leaves of their own.
+ * Models go by their catalog name and egress rules by their destination, names that stay
+ * put when a list is reordered, so that a change can be told apart from a move.
  */
+export const NAMED_LISTS = {
+  models: { path: 'models', nameKey: 'name' },
+  egressRules: { path: 'egress.allow', nameKey: 'destination' },
+} as const satisfies Record<string, NamedList>;
+
+/** How the entries of a named list differ between two fingerprints, by entry name. */
+export interface ListChanges {
+  added: string[];
+  removed: string[];
+  changed: string[];
+}
+
+/** The entries of `list` added, removed or changed between two fingerprints. */
+export function changedEntries(
+  list: NamedList,
+  hashes: { before: Record<string, string>; after: Record<string, string> },
+): ListChanges {
+  const before = entryNames(list, hashes.before);
+  const after = entryNames(list, hashes.after);
+  const differs = changedSettings(hashes.before, hashes.after);
+  const isTouched = (name: string) =>
+    differs.some((setting) => setting.startsWith(`${list.path}.${name}.`));
+  return {
+    added: [...after].filter((name) => !before.has(name)),
+    removed: [...before].filter((name) => !after.has(name)),
+    changed: [...after].filter((name) => before.has(name) && isTouched(name)),
+  };
+}
+
+/** Every entry has its name setting, so those settings list the entries. */
+function entryNames(list: NamedList, hashes: Record<string, string>): Set<string> {
+  const prefix = `${list.path}.`;
+  const suffix = `.${list.nameKey}`;
+  return new Set(
+    Object.keys(hashes)
+      .filter((name) => name.startsWith(prefix) && name.endsWith(suffix))
+      .map((name) => name.slice(prefix.length, -suffix.length))
+      .filter((name) => name.length > 0),
+  );
+}
+
+/** Leaves become settings; entries of a named list go by their name, other arrays are leaves. */
 function flatten(value: unknown, path: string[], into: Map<string, unknown>): void {
-  if (Array.isArray(value) && path.join('.') === 'models') {
-    for (const model of value as { name?: unknown }[]) {
-      flatten(model, [...path, String(model.name)], into);
+  const list = Object.values(NAMED_LISTS).find((named) => named.path === path.join('.'));
+  if (Array.isArray(value) && list !== undefined) {
+    for (const entry of value as Record<string, unknown>[]) {
+      flatten(entry, [...path, String(entry[list.nameKey])], into);
     }
   } else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     for (const [key, child] of Object.entries(value)) flatten(child, [...path, key], into);

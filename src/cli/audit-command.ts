@@ -13,7 +13,9 @@ import {
   type AuditFilter,
   type ChainReport,
 } from '../audit/index.js';
-import { importPublicKeyPem } from '../crypto/index.js';
+import { exportPublicKeyPem, importPublicKeyPem } from '../crypto/index.js';
+import { readPublicKey as readStoredPublicKey } from '../memory/index.js';
+import type { MoatStore } from '../store/index.js';
 import {
   EXIT_CODES,
   parseOrUsageError,
@@ -44,7 +46,8 @@ cut off below a checkpoint. Exits 1 when the log is broken.
 Options:
   --live              Moat is running: entries after the last checkpoint are expected
   --file EXPORT       Check a file written by "moat audit export" instead of the store
-  --public-key PEM    The checkpoint signing public key (SPKI PEM)
+  --public-key PEM    The checkpoint signing public key (SPKI PEM); needed with --file,
+                      else the store's own public key is used
   --json              Print the report as one JSON object
 ${DATA_DIR_OPTIONS_HELP}`,
   run: runVerify,
@@ -85,11 +88,41 @@ ${DATA_DIR_OPTIONS_HELP}`,
   run: runExport,
 };
 
+const publicKeyCommand: CliCommand = {
+  summary: "Print Moat's public key, which checks checkpoints and deletion receipts",
+  help: `Usage: moat audit public-key [--out FILE] [options]
+
+Prints the Ed25519 public key (SPKI PEM) that signs the audit log's checkpoints and the
+deletion receipts. Keep a copy apart from Moat's store: checking exports and receipts
+against it shows that they come from this Moat.
+
+Options:
+  --out FILE          Write the key here instead of standard output
+${DATA_DIR_OPTIONS_HELP}`,
+  run: runPublicKey,
+};
+
 export const AUDIT_SUBCOMMANDS = {
   verify: verifyCommand,
   show: showCommand,
   export: exportCommand,
+  'public-key': publicKeyCommand,
 } as const satisfies Record<string, CliCommand>;
+
+async function runPublicKey(args: string[], context: CliContext): Promise<ExitCode> {
+  const options = { ...STORE_OPTIONS, out: { type: 'string' } } as const;
+  const { values } = parseOrUsageError(() => parseArgs({ args, options, strict: true }));
+  if (values.help === true) return printText(context, publicKeyCommand.help);
+
+  const publicKey = await withStore({ values, context, mustExist: true }, (store) =>
+    readStoredPublicKey(store.keyring),
+  );
+  if (publicKey === undefined) throw new Error('the store has no signing key yet; start Moat once');
+  const pem = exportPublicKeyPem(publicKey);
+  if (values.out === undefined) context.output.print(pem.trimEnd());
+  else writeFileSync(values.out, pem, { mode: 0o644 });
+  return EXIT_CODES.ok;
+}
 
 async function runVerify(args: string[], context: CliContext): Promise<ExitCode> {
   const options = {
@@ -114,7 +147,7 @@ async function verifyStore(
   context: CliContext,
 ): Promise<ChainReport> {
   return withStore({ values, context, mustExist: true }, async (store) => {
-    const publicKeys = [readPublicKey(requirePublicKey(values['public-key']))];
+    const publicKeys = [await publicKeyFor(store, values['public-key'])];
     return verifyStoredLog(store.audit, {
       verifier: checkpointVerifier(publicKeys),
       isUnsignedTailAllowed: values.live === true,
@@ -130,6 +163,18 @@ function verifyFile(file: string, publicKeyFile: string | undefined): ChainRepor
     verifier: checkpointVerifier([readPublicKey(requirePublicKey(publicKeyFile))]),
     isRange: true,
   });
+}
+
+/**
+ * The key named on the command line, else the one the store holds. Checking against the
+ * store's own key shows the log is consistent; an auditor who keeps the PEM apart (from
+ * `moat audit public-key`) also rules out a store whose key was replaced.
+ */
+async function publicKeyFor(store: MoatStore, file: string | undefined): Promise<KeyObject> {
+  if (file !== undefined) return readPublicKey(file);
+  const stored = await readStoredPublicKey(store.keyring);
+  if (stored === undefined) throw new Error('the store has no signing key yet; give --public-key');
+  return stored;
 }
 
 function requirePublicKey(file: string | undefined): string {

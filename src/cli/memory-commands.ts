@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { AuditLog, checkpointSigner } from '../audit/index.js';
 import { importPublicKeyPem, loadMasterKey } from '../crypto/index.js';
 import {
   createBackup,
@@ -7,6 +8,7 @@ import {
   epochKeyFileOf,
   epochScheduleOf,
   MemoryKeyring,
+  openSigningKey,
   parseBackup,
   parseDeletionReceipt,
   readPublicKey,
@@ -24,6 +26,7 @@ import {
   type CliContext,
   type ExitCode,
 } from './cli-support.js';
+import { operatorActor } from './operator-actor.js';
 import { MEMORY_OPTIONS_HELP, withKeys, withMemory } from './with-memory.js';
 
 const STORE_OPTIONS = {
@@ -62,7 +65,7 @@ async function runErase(args: string[], context: CliContext): Promise<ExitCode> 
   }
 
   const receipt = await withMemory({ values, context }, (memory) =>
-    memory.eraser.eraseOwner(ownerId, 'operator'),
+    memory.eraser.eraseOwner(ownerId, `operator:${operatorActor().id}`),
   );
   writeOrPrint(context, values.out, JSON.stringify(receipt, null, 2));
   const { count } = receipt.payload.items;
@@ -141,9 +144,16 @@ async function runBackupCreate(args: string[], context: CliContext): Promise<Exi
   const out = values.out;
   if (out === undefined) throw new UsageError('--out FILE is required');
 
-  const backup = await withMemory({ values, context }, async (memory) =>
-    createBackup(memory.store, memory.epochKeys, new Date()),
-  );
+  const backup = await withMemory({ values, context }, async (memory, auditor) => {
+    const made = await createBackup(memory.store, memory.epochKeys, new Date());
+    await auditor.record({
+      actor: operatorActor(),
+      action: 'backup.created',
+      targets: [`epoch:${made.epoch}`, `items:${made.items.length}`],
+      outcome: 'ok',
+    });
+    return made;
+  });
   writeFileSync(out, JSON.stringify(backup), { mode: 0o600 });
   context.output.print(
     `Wrote ${out}: ${backup.items.length} item(s), keyring sealed under epoch ${backup.epoch}.`,
@@ -172,8 +182,22 @@ async function runBackupRestore(args: string[], context: CliContext): Promise<Ex
     readFileSync(onePositional(positionals, 'give one backup file'), 'utf8'),
   );
 
-  const result = await withMemory({ values, context, mustExist: false }, (memory) =>
-    restoreBackup(memory.store, backup, memory.epochKeys),
+  const result = await withMemory(
+    { values, context, mustExist: false },
+    async (memory, auditor) => {
+      const restored = await restoreBackup(memory.store, backup, memory.epochKeys);
+      await auditor.record({
+        actor: operatorActor(),
+        action: 'backup.restored',
+        targets: [
+          `epoch:${backup.epoch}`,
+          `items:${restored.itemsRestored}`,
+          `keys-refused:${restored.keysRefused}`,
+        ],
+        outcome: 'ok',
+      });
+      return restored;
+    },
   );
   context.output.print(
     `Restored ${result.itemsRestored} item(s) (${result.itemsPresent} already present), ` +
@@ -271,6 +295,11 @@ async function runRotateMaster(args: string[], context: CliContext): Promise<Exi
 
   const counts = await withKeys({ values, context }, async ({ config, store, masterKey }) => {
     if (masterKey.id === newMasterKey.id) throw new UsageError('the new key is the current one');
+    // Signs the rotation's checkpoint. A rotation run again after an interruption may find
+    // the signing key already under the new master key.
+    const signingKey = await openSigningKey(store.keyring, masterKey).catch(() =>
+      openSigningKey(store.keyring, newMasterKey),
+    );
     const owners = await new MemoryKeyring(store.keyring, masterKey).rewrapOwnerKeys(newMasterKey);
     await rewrapSigningKey(store.keyring, { oldMasterKey: masterKey, newMasterKey });
     const epochKeys = new EpochKeyFile({
@@ -278,7 +307,17 @@ async function runRotateMaster(args: string[], context: CliContext): Promise<Exi
       masterKey,
       schedule: epochScheduleOf(config.keys),
     });
-    return { owners, epochs: epochKeys.rewrapAll(newMasterKey) };
+    const epochs = epochKeys.rewrapAll(newMasterKey);
+
+    const auditLog = new AuditLog({ store: store.audit, signer: checkpointSigner(signingKey) });
+    await auditLog.record({
+      actor: operatorActor(),
+      action: 'key.master-rotated',
+      targets: [`master-key:${newMasterKey.id}`, `owners:${owners}`, `epochs:${epochs}`],
+      outcome: 'ok',
+    });
+    await auditLog.checkpoint('command');
+    return { owners, epochs };
   });
   context.output.print(
     `Re-wrapped ${counts.owners} owner key(s), the signing key and ${counts.epochs} epoch key(s) ` +

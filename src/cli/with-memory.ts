@@ -4,9 +4,11 @@ import {
   epochKeyFileOf,
   epochScheduleOf,
   openMemory,
+  openSigningKey,
   resolveMasterKey,
   type Memory,
 } from '../memory/index.js';
+import { AuditLog, checkpointSigner, type Auditor } from '../audit/index.js';
 import type { SecretKey } from '../crypto/index.js';
 import { openStore, storeLocation, type MoatStore } from '../store/index.js';
 import type { CliContext } from './cli-support.js';
@@ -29,21 +31,41 @@ export const MEMORY_OPTIONS_HELP = [
 /**
  * Opens the configured store with the memory part on it, as `moat serve` would, runs
  * `action`, and closes the store whatever happens. Never creates a master key: a new key
- * would open nothing already stored.
+ * would open nothing already stored. What the action does is audited as it would be from a
+ * running Moat, and a signed checkpoint closes the command's entries, so that the log
+ * verifies whether or not Moat is running.
  */
 export async function withMemory<T>(
   access: MemoryAccess,
-  action: (memory: Memory, config: MoatConfig) => Promise<T>,
+  action: (memory: Memory, auditor: Auditor) => Promise<T>,
 ): Promise<T> {
   return withKeys(access, async (opened) => {
+    const signingKey = await openSigningKey(opened.store.keyring, opened.masterKey);
+    const auditLog = new AuditLog({
+      store: opened.store.audit,
+      signer: checkpointSigner(signingKey),
+    });
+    const recorded = { count: 0 };
+    const auditor: Auditor = {
+      record: async (input) => {
+        const entry = await auditLog.record(input);
+        recorded.count += 1;
+        return entry;
+      },
+    };
     const memory = await openMemory({
       store: opened.store,
       masterKey: opened.masterKey,
       retention: opened.config.memory.retention,
       epochs: epochScheduleOf(opened.config.keys),
       epochKeyFile: epochKeyFileOf(opened.config),
+      auditor,
     });
-    return action(memory, opened.config);
+    try {
+      return await action(memory, auditor);
+    } finally {
+      if (recorded.count > 0) await auditLog.checkpoint('command');
+    }
   });
 }
 

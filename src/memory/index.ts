@@ -43,3 +43,4 @@ export {
   type RetentionSweeperOptions,
   type SweepResult,
 } from './retention-sweeper.js';
+export { actorOfRequester } from './memory-audit.js';

@@ -7,6 +7,7 @@ import {
   type DeletionReceipt,
   type ReceiptFacts,
 } from './deletion-receipt.js';
+import type { MemoryAudit } from './memory-audit.js';
 import type { MemoryKeyring } from './memory-keyring.js';
 
 export interface MemoryEraserOptions {
@@ -15,6 +16,8 @@ export interface MemoryEraserOptions {
   signingKey: SigningKeyPair;
   /** The backup epochs: they decide when no keyring backup can yield a destroyed key. */
   epochKeys: EpochKeyFile;
+  /** Where every shredding is accounted for. @default records nothing */
+  audit?: MemoryAudit;
 }
 
 /**
@@ -95,6 +98,7 @@ export class MemoryEraser {
       createdAt: facts.destroyedAt,
       body: JSON.stringify(receipt),
     });
+    await this.#options.audit?.shredded(receipt, facts.itemIds);
     return receipt;
   }
 }

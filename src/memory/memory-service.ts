@@ -9,6 +9,7 @@ import {
   type MemoryContent,
 } from './memory-content.js';
 import { contentContext, type ItemIds, type MemoryKeyring } from './memory-keyring.js';
+import type { MemoryAudit } from './memory-audit.js';
 import type { RetentionPolicy } from './retention-policy.js';
 
 /** Turns text on its way into memory into what may be stored (redaction's "memory" direction). */
@@ -20,6 +21,8 @@ export interface MemoryServiceOptions {
   policy: RetentionPolicy;
   /** Applied to every piece of text before it is sealed. @default keeps text as it is */
   filterText?: MemoryTextFilter;
+  /** Where saves are accounted for. @default records nothing */
+  audit?: MemoryAudit;
 }
 
 /** What saving needs besides the content. */
@@ -89,6 +92,7 @@ export class MemoryService {
       keyId: itemKey.id,
     };
     await store.memory.insert({ ...metadata, content: sealed, vector: null }, tokens);
+    await this.#options.audit?.saved(metadata.ownerId, metadata.id);
     return metadata;
   }
 

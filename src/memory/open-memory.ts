@@ -2,6 +2,8 @@ import type { EpochSchedule, SecretKey, SigningKeyPair } from '../crypto/index.j
 import type { MoatStore } from '../store/index.js';
 import { join } from 'node:path';
 import { EPOCH_KEY_FILE_NAME, EpochKeyFile } from './epoch-key-file.js';
+import type { Auditor } from '../audit/index.js';
+import { MemoryAudit } from './memory-audit.js';
 import { MemoryEraser } from './memory-eraser.js';
 import { MemoryKeyring } from './memory-keyring.js';
 import { MemoryService, type MemoryTextFilter } from './memory-service.js';
@@ -29,6 +31,8 @@ export interface OpenMemoryOptions {
   /** Where the backup epoch keys and destroyed key ids are kept. */
   epochKeyFile: string;
   filterText?: MemoryTextFilter | undefined;
+  /** Where saves and shreddings are accounted for; commands that only read pass none. */
+  auditor?: Auditor | undefined;
 }
 
 /** Builds the memory part on an open store; creates the signing key on first use. */
@@ -38,14 +42,16 @@ export async function openMemory(options: OpenMemoryOptions): Promise<Memory> {
   const policy = new RetentionPolicy(options.retention);
   const signingKey = await openSigningKey(store.keyring, masterKey);
 
+  const audit = new MemoryAudit(options.auditor);
   const service = new MemoryService({
     store,
     keyring,
     policy,
+    audit,
     ...(options.filterText === undefined ? {} : { filterText: options.filterText }),
   });
   const epochKeys = new EpochKeyFile({ path: options.epochKeyFile, masterKey, schedule: epochs });
-  const eraser = new MemoryEraser({ store, keyring, signingKey, epochKeys });
+  const eraser = new MemoryEraser({ store, keyring, signingKey, epochKeys, audit });
   return { store, service, eraser, keyring, policy, signingKey, epochs, epochKeys, masterKey };
 }
 

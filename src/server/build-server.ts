@@ -35,6 +35,7 @@ import { registerAuthSession } from './routes/auth-session.js';
 import { registerWebPage } from './routes/web-page.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { SessionCookie } from './session-cookie.js';
+import { registerAdminErasure } from './routes/admin-erasure.js';
 import { registerMemory } from './routes/memory.js';
 import type { ServerParts } from './server-parts.js';
 
@@ -106,6 +107,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerAdminKeys(app, parts);
   registerAdminAudit(app, parts);
   registerMemory(app, parts);
+  registerAdminErasure(app, parts);
   if (options.breakGlass !== undefined) {
     registerBreakGlass(app, { ...parts, breakGlass: options.breakGlass });
   }

@@ -35,6 +35,7 @@ export interface TestMoatOptions {
     store?: Record<string, unknown>;
     keys?: Record<string, unknown>;
     memory?: Record<string, unknown>;
+    breakGlass?: Record<string, unknown>;
   };
   /** The environment Moat reads (MOAT_MASTER_KEY). @default {} */
   env?: NodeJS.ProcessEnv;
@@ -58,6 +59,7 @@ export async function startTestMoat(options: TestMoatOptions = {}): Promise<Test
     ...(options.config?.redaction === undefined ? {} : { redaction: options.config.redaction }),
     keys: { ...options.config?.keys },
     memory: { ...options.config?.memory },
+    breakGlass: { ...options.config?.breakGlass },
     models: [
       { name: 'demo', backend: 'embedded', file: modelFile, defaultMaxTokens: 16 },
       ...(options.upstreams ?? []).map((upstream) => ({ backend: 'upstream', ...upstream })),

@@ -1,0 +1,76 @@
+import { SYSTEM_ACTOR, type AuditAction, type AuditActor, type Auditor } from '../audit/index.js';
+import type { DeletionKind, DeletionReceipt } from './deletion-receipt.js';
+
+/** The audit action each kind of deletion is recorded as. */
+const DELETION_ACTIONS = {
+  'item-deletion': 'memory.deleted',
+  'owner-erasure': 'memory.erased',
+  'retention-expiry': 'memory.swept',
+} as const satisfies Record<DeletionKind, AuditAction>;
+
+/** Audit targets take ids of this shape only; anything else is named generically. */
+const TARGET_ID_PATTERN = /^[A-Za-z0-9._:@/+=~-]{1,128}$/;
+
+/**
+ * Accounts for what memory does: which owner saved or lost which item, by whose request,
+ * with which receipt. Ids and counts only: the audit log never sees a title or a word.
+ * Without an auditor (a command that only reads) it records nothing.
+ */
+export class MemoryAudit {
+  readonly #auditor: Auditor | undefined;
+
+  constructor(auditor: Auditor | undefined) {
+    this.#auditor = auditor;
+  }
+
+  async saved(ownerId: string, itemId: string): Promise<void> {
+    await this.#auditor?.record({
+      actor: actorOfOwner(ownerId),
+      action: 'memory.saved',
+      targets: [target('owner', ownerId), target('item', itemId)],
+      outcome: 'ok',
+    });
+  }
+
+  /** One entry per receipt: a single item is named by id, a larger erasure by its count. */
+  async shredded(receipt: DeletionReceipt, itemIds: readonly string[]): Promise<void> {
+    const { payload } = receipt;
+    const items = itemIds.length === 1 ? [target('item', itemIds[0] ?? '')] : [];
+    await this.#auditor?.record({
+      actor: actorOfRequester(payload.requestedBy),
+      action: DELETION_ACTIONS[payload.kind],
+      targets: [
+        target('owner', payload.ownerId),
+        ...items,
+        `items:${payload.items.count}`,
+        target('receipt', payload.receiptId),
+      ],
+      outcome: 'ok',
+    });
+  }
+}
+
+/**
+ * Who asked, from the requester a receipt names: `key:<id>`, `user:<id>`, `operator` or
+ * `operator:<name>` (the command line), else Moat itself (the retention sweeper).
+ */
+export function actorOfRequester(requestedBy: string): AuditActor {
+  const [kind, ...rest] = requestedBy.split(':');
+  const id = rest.join(':');
+  if ((kind === 'key' || kind === 'user') && TARGET_ID_PATTERN.test(id)) {
+    return { kind, id, role: 'memory' };
+  }
+  if (kind === 'operator') {
+    return { kind: 'operator', id: TARGET_ID_PATTERN.test(id) ? id : 'cli', role: 'operator' };
+  }
+  return SYSTEM_ACTOR;
+}
+
+/** An owner id is an API key's id, or `user:<id>` for a person of the chat page. */
+function actorOfOwner(ownerId: string): AuditActor {
+  return actorOfRequester(ownerId.startsWith('user:') ? ownerId : `key:${ownerId}`);
+}
+
+function target(kind: string, id: string): string {
+  return `${kind}:${TARGET_ID_PATTERN.test(id) ? id : 'unprintable'}`;
+}

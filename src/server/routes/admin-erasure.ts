@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { isAcceptableReason } from '../../audit/index.js';
+import { actorOfRequester } from '../../memory/index.js';
+import { requesterOf } from '../authenticate.js';
+import type { ServerParts } from '../server-parts.js';
+import { validateBody } from '../validate-body.js';
+
+const ERASURE_FIELDS = ['owner_id', 'reason'];
+
+/** The owner ids memory uses: an API key's id, or `user:<id>` for a chat page account. */
+const OWNER_ID_PATTERN = /^(user:)?[A-Za-z0-9._-]{1,128}$/;
+
+const erasureBodySchema = z.strictObject({
+  owner_id: z
+    .string()
+    .regex(OWNER_ID_PATTERN, 'must be an owner id as GET /admin/memory/owners lists them'),
+  reason: z
+    .string()
+    .trim()
+    .min(10, 'must say why, in at least 10 characters')
+    .max(500)
+    .refine(isAcceptableReason, 'must be one line of printable text'),
+});
+
+/**
+ * `POST /admin/erasures`: an administrator erases an owner's memory on request (a person's
+ * right to erasure, a departing employee), with a written reason. The administrator gets the
+ * signed receipt and never the content; an owner with nothing stored still gets a receipt,
+ * so a request can be answered the same way whatever was there.
+ */
+export function registerAdminErasure(app: FastifyInstance, parts: ServerParts): void {
+  app.post(
+    '/admin/erasures',
+    { onRequest: parts.requireScope('admin') },
+    async (request, reply) => {
+      const body = validateBody(erasureBodySchema, request.body, ERASURE_FIELDS);
+      const requestedBy = requesterOf(request);
+
+      const receipt = await parts.memory.eraser.eraseOwner(body.owner_id, requestedBy);
+      await parts.auditor.record({
+        actor: { ...actorOfRequester(requestedBy), role: 'admin' },
+        action: 'erasure.requested',
+        targets: [`owner:${body.owner_id}`, `receipt:${receipt.payload.receiptId}`],
+        outcome: 'ok',
+        reason: body.reason,
+      });
+      return reply.code(200).send({ erased: true, receipt });
+    },
+  );
+}
