@@ -1,5 +1,16 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../src/audit/index.js';
 import { callJson, newCanary, saveDocument } from './support/memory-client.js';
@@ -19,6 +30,19 @@ beforeAll(async () => {
 afterAll(async () => {
   await moat.stop();
 });
+
+/** An item key as the keyring holds it, read beside the running Moat. */
+function readWrappedItemKey(file: string, itemId: string): Buffer {
+  const db = new Database(file, { readonly: true });
+  try {
+    const row = db.prepare('SELECT wrapped FROM item_keys WHERE item_id = ?').get(itemId) as
+      { wrapped: Buffer } | undefined;
+    if (row === undefined) throw new Error('the item has no key');
+    return row.wrapped;
+  } finally {
+    db.close();
+  }
+}
 
 /** The id inside a `moat_<id>_<secret>` token. */
 function idOf(token: string): string {
@@ -193,6 +217,126 @@ describe('signed checkpoints', () => {
       expect(readFileSync(join(dataDir, 'moat.log'), 'utf8')).not.toContain('a note to keep');
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('deletion that fails part-way', () => {
+  it('issues no receipt, keeps the item for a retry that finishes, and never lets a restore revive it', async () => {
+    const own = await startTestMoat();
+    const dataDir = own.dataDir;
+    try {
+      const key = await own.createKey('dave', ['chat', 'memory']);
+      const canary = newCanary('retry');
+      const itemId = await saveDocument(own.url, key, { text: canary });
+      const backupFile = join(dataDir, 'before-delete.json');
+      const backedUp = await runCliCaptured([
+        'backup',
+        'create',
+        '--out',
+        backupFile,
+        '--data',
+        dataDir,
+      ]);
+      expect(backedUp.exitCode).toBe(0);
+
+      // The epoch key file is written through a sibling file; a folder in its place makes
+      // that write fail, the first step of a deletion.
+      const wrappedKey = readWrappedItemKey(join(dataDir, 'moat.db'), itemId);
+      const blocker = join(dataDir, 'epoch-keys.json.next');
+      mkdirSync(blocker);
+      const failed = await callJson(own.url, key, {
+        method: 'DELETE',
+        path: `/v1/memory/${itemId}`,
+      });
+      expect(failed.status).toBe(500);
+      expect(failed.body).not.toHaveProperty('receipt');
+      const stillThere = await callJson(own.url, key, {
+        method: 'GET',
+        path: `/v1/memory/${itemId}`,
+      });
+      expect(stillThere.body.text).toBe(canary);
+
+      rmdirSync(blocker);
+      const retried = await callJson(own.url, key, {
+        method: 'DELETE',
+        path: `/v1/memory/${itemId}`,
+      });
+      expect(retried.status).toBe(200);
+      expect(retried.body).toMatchObject({
+        deleted: true,
+        receipt: { payload: { items: { count: 1 } } },
+      });
+      // The destroyed key is in neither the database file nor its write-ahead log.
+      for (const file of ['moat.db', 'moat.db-wal']) {
+        expect(readFileSync(join(dataDir, file)).indexOf(wrappedKey)).toBe(-1);
+      }
+
+      const restored = await runCliCaptured(['backup', 'restore', backupFile, '--data', dataDir]);
+      expect(restored.exitCode).toBe(0);
+      const afterRestore = await callJson(own.url, key, {
+        method: 'GET',
+        path: `/v1/memory/${itemId}`,
+      });
+      expect(afterRestore.status).toBe(404);
+    } finally {
+      await own.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('backups and the master key', () => {
+  it('says that owner keys of a backup older than a rotation stay unreadable, and checks API receipts', async () => {
+    const own = await startTestMoat();
+    const dataDir = own.dataDir;
+    const fresh = mkdtempSync(join(tmpdir(), 'moat-restore-'));
+    try {
+      const key = await own.createKey('erin', ['chat', 'memory']);
+      const first = await saveDocument(own.url, key, { text: 'kept for the backup' });
+      const second = await saveDocument(own.url, key, { text: 'deleted through the API' });
+      const answer = await callJson(own.url, key, {
+        method: 'DELETE',
+        path: `/v1/memory/${second}`,
+      });
+      const answerFile = join(dataDir, 'delete-answer.json');
+      writeFileSync(answerFile, answer.text);
+      const backupFile = join(dataDir, 'backup.json');
+      await runCliCaptured(['backup', 'create', '--out', backupFile, '--data', dataDir]);
+      await own.close();
+
+      const checked = await runCliCaptured(['receipt', 'verify', answerFile, '--data', dataDir]);
+      expect(checked.exitCode).toBe(0);
+      expect(checked.stdout).toMatch(/^VALID: item-deletion of 1 item\(s\)/);
+
+      const newKey = randomBytes(32).toString('base64');
+      const newKeyFile = join(dataDir, 'new-master.key');
+      writeFileSync(newKeyFile, newKey, { mode: 0o600 });
+      const rotated = await runCliCaptured([
+        'keys',
+        'rotate-master',
+        '--new-key-file',
+        newKeyFile,
+        '--data',
+        dataDir,
+      ]);
+      expect(rotated.exitCode).toBe(0);
+
+      copyFileSync(join(dataDir, 'epoch-keys.json'), join(fresh, 'epoch-keys.json'));
+      const env = { MOAT_MASTER_KEY: newKey };
+      const restored = await runCliCaptured(
+        ['backup', 'restore', backupFile, '--data', fresh],
+        env,
+      );
+      expect(restored.exitCode).toBe(0);
+      expect(restored.stdout).toContain('Restored 1 item(s)');
+      expect(restored.stdout).toContain(
+        'Skipped 1 owner key(s) wrapped under an earlier master key',
+      );
+      expect(first).toMatch(/^mem_/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(fresh, { recursive: true, force: true });
     }
   });
 });

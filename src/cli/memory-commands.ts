@@ -70,6 +70,11 @@ async function runErase(args: string[], context: CliContext): Promise<ExitCode> 
   writeOrPrint(context, values.out, JSON.stringify(receipt, null, 2));
   const { count } = receipt.payload.items;
   context.output.printError(`moat: erased owner ${ownerId}: ${count} item(s), receipt written`);
+  if (count === 0 && receipt.payload.keysDestroyed.length === 0) {
+    context.output.printError(
+      `moat: owner ${ownerId} had nothing stored; check the id against moat's owner list`,
+    );
+  }
   return EXIT_CODES.ok;
 }
 
@@ -102,7 +107,7 @@ async function runReceiptVerify(args: string[], context: CliContext): Promise<Ex
   const pemFile = values['public-key'];
   const publicKey =
     pemFile === undefined
-      ? await withMemory({ values, context }, (memory) => readPublicKey(memory.store.keyring))
+      ? await withKeys({ values, context }, ({ store }) => readPublicKey(store.keyring))
       : importPublicKeyPem(readFileSync(pemFile, 'utf8'));
   if (publicKey === undefined) throw new Error('the store has no signing key yet');
 
@@ -185,7 +190,10 @@ async function runBackupRestore(args: string[], context: CliContext): Promise<Ex
   const result = await withMemory(
     { values, context, mustExist: false },
     async (memory, auditor) => {
-      const restored = await restoreBackup(memory.store, backup, memory.epochKeys);
+      const restored = await restoreBackup(memory.store, backup, {
+        epochKeys: memory.epochKeys,
+        masterKey: memory.masterKey,
+      });
       await auditor.record({
         actor: operatorActor(),
         action: 'backup.restored',
@@ -203,6 +211,11 @@ async function runBackupRestore(args: string[], context: CliContext): Promise<Ex
     `Restored ${result.itemsRestored} item(s) (${result.itemsPresent} already present), ` +
       `${result.ownerKeysRestored} owner key(s), ${result.itemKeysRestored} item key(s); ` +
       `refused ${result.keysRefused} destroyed key(s).` +
+      (result.ownerKeysUnderOtherMasterKey === 0
+        ? ''
+        : ` Skipped ${result.ownerKeysUnderOtherMasterKey} owner key(s) wrapped under an ` +
+          'earlier master key: their items stay unreadable unless the backup is restored ' +
+          'with that key and the master key rotated afterwards.') +
       (result.isKeyringOpened ? '' : ' The keyring could not be opened: its epoch key is gone.'),
   );
   return EXIT_CODES.ok;
@@ -218,6 +231,8 @@ Exit code 0 when none opens any item, 1 otherwise (with the time the backup's wi
 
 Options:
   --receipt FILE  A deletion receipt (checked against the store's signing key first)
+  --public-key PEM  Check the receipt against this public key instead (for a store
+                  restored elsewhere, whose signing key is a new one)
 ${MEMORY_OPTIONS_HELP}`,
   run: runVerifyErasure,
 };
@@ -226,12 +241,13 @@ async function runVerifyErasure(args: string[], context: CliContext): Promise<Ex
   const { values, positionals } = parseOrUsageError(() =>
     parseArgs({
       args,
-      options: { ...STORE_OPTIONS, receipt: { type: 'string' } },
+      options: { ...STORE_OPTIONS, receipt: { type: 'string' }, 'public-key': { type: 'string' } },
       strict: true,
       allowPositionals: true,
     }),
   );
   if (values.help === true) return printHelp(verifyErasureCommand, context);
+  const pemFile = values['public-key'];
   if (values.receipt === undefined) throw new UsageError('--receipt FILE is required');
   const backup = parseBackup(
     readFileSync(onePositional(positionals, 'give one backup file'), 'utf8'),
@@ -239,9 +255,13 @@ async function runVerifyErasure(args: string[], context: CliContext): Promise<Ex
   const receipt = readReceipt(values.receipt);
 
   const report = await withMemory({ values, context }, async (memory) => {
-    const publicKey = await readPublicKey(memory.store.keyring);
+    const publicKey =
+      pemFile === undefined
+        ? await readPublicKey(memory.store.keyring)
+        : importPublicKeyPem(readFileSync(pemFile, 'utf8'));
     if (publicKey === undefined || !verifyDeletionReceipt(receipt, publicKey).isValid) {
-      throw new Error("the receipt does not verify against this store's signing key");
+      const whose = pemFile === undefined ? "this store's signing key" : pemFile;
+      throw new Error(`the receipt does not verify against ${whose}`);
     }
     return verifyErasure({ ...memory, masterKey: memory.masterKey, backup, receipt });
   });
@@ -339,7 +359,10 @@ function readReceipt(file: string): DeletionReceipt {
   } catch {
     json = undefined;
   }
-  const receipt = parseDeletionReceipt(json);
+  // The API answers `{deleted, receipt}` or `{erased, receipt}`; the receipt alone is taken too.
+  const inner =
+    typeof json === 'object' && json !== null && 'receipt' in json ? json.receipt : json;
+  const receipt = parseDeletionReceipt(inner);
   if (receipt === undefined) throw new Error(`${file} is not a deletion receipt`);
   return receipt;
 }

@@ -42,6 +42,9 @@ export class MemoryEraser {
     const record = await store.memory.find(ownerId, itemId);
     if (record === undefined) return undefined;
 
+    // Recorded before anything is destroyed: if a later step fails, no restore may bring the
+    // key back, and a retry finds the item and finishes the job.
+    this.#markDestroyed([record.keyId]);
     await keyring.destroyItemKey(itemId);
     const destroyedAt = new Date();
     await store.memory.delete(ownerId, itemId);
@@ -59,7 +62,14 @@ export class MemoryEraser {
   async eraseOwner(ownerId: string, requestedBy: string): Promise<DeletionReceipt> {
     const { store, keyring } = this.#options;
     const items = await store.memory.list(ownerId, Number.MAX_SAFE_INTEGER);
+    const ownerKey = await store.keyring.findOwnerKey(ownerId);
+    // With the owner key marked, no item key of theirs could be unwrapped after a restore.
+    this.#markDestroyed([
+      ...(ownerKey === undefined ? [] : [ownerKey.keyId]),
+      ...items.map((i) => i.keyId),
+    ]);
     const destroyed = await keyring.destroyOwner(ownerId);
+    this.#markDestroyed(destroyed?.itemKeyIds ?? []);
     const destroyedAt = new Date();
     const deletedIds = await store.memory.deleteOwner(ownerId);
 
@@ -83,11 +93,12 @@ export class MemoryEraser {
     return new Date(unrecoverableAfterMs(this.#options.epochKeys.schedule, destroyedAt.getTime()));
   }
 
-  async #issue(facts: Omit<ReceiptFacts, 'unrecoverableAfter'>): Promise<DeletionReceipt> {
-    // Recorded before the receipt: no restore may bring these keys back from a backup.
-    const keyIds = facts.keysDestroyed.map((key) => key.keyId);
-    this.#options.epochKeys.recordDestroyed(keyIds, facts.destroyedAt);
+  /** Keys noted as destroyed are refused by every restore, whatever a backup holds. */
+  #markDestroyed(keyIds: readonly string[]): void {
+    this.#options.epochKeys.recordDestroyed(keyIds, new Date());
+  }
 
+  async #issue(facts: Omit<ReceiptFacts, 'unrecoverableAfter'>): Promise<DeletionReceipt> {
     const receipt = signDeletionReceipt(this.#options.signingKey, {
       ...facts,
       unrecoverableAfter: this.unrecoverableAfter(facts.destroyedAt),

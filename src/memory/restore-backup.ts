@@ -1,3 +1,4 @@
+import { readSealedHeader, type SecretKey } from '../crypto/index.js';
 import type { MoatStore } from '../store/index.js';
 import type { BackupFile } from './backup-format.js';
 import type { EpochKeyFile } from './epoch-key-file.js';
@@ -11,6 +12,12 @@ export interface RestoreResult {
   itemKeysRestored: number;
   /** Keys the backup held that were destroyed since; they stay destroyed. */
   keysRefused: number;
+  /**
+   * Owner keys wrapped under a master key other than the current one (the backup is older
+   * than a rotation). They are not restored: nothing could unwrap them. Restoring with the
+   * old master key and rotating afterwards brings their items back.
+   */
+  ownerKeysUnderOtherMasterKey: number;
   /** False when the backup's epoch key is gone: its keyring can no longer be opened. */
   isKeyringOpened: boolean;
 }
@@ -23,8 +30,9 @@ export interface RestoreResult {
 export async function restoreBackup(
   store: MoatStore,
   backup: BackupFile,
-  epochKeys: EpochKeyFile,
+  keys: { epochKeys: EpochKeyFile; masterKey: SecretKey },
 ): Promise<RestoreResult> {
+  const { epochKeys, masterKey } = keys;
   const section = openKeyringSection(backup, epochKeys);
   const result: RestoreResult = {
     itemsRestored: 0,
@@ -32,6 +40,7 @@ export async function restoreBackup(
     ownerKeysRestored: 0,
     itemKeysRestored: 0,
     keysRefused: 0,
+    ownerKeysUnderOtherMasterKey: 0,
     isKeyringOpened: section !== undefined,
   };
 
@@ -47,6 +56,10 @@ export async function restoreBackup(
       wrapped: Buffer.from(key.wrapped, 'base64'),
       createdAt: new Date(key.createdAt),
     };
+    if (readSealedHeader(record.wrapped).keyId !== masterKey.id) {
+      result.ownerKeysUnderOtherMasterKey += 1;
+      continue;
+    }
     if (await store.keyring.insertOwnerKey(record)) result.ownerKeysRestored += 1;
   }
   for (const key of section?.itemKeys ?? []) {

@@ -59,7 +59,10 @@ describeEachBackend('erasure reaches backups', (harness) => {
 
     const freshLocation = await harness.newLocation();
     const fresh = await memoryOn(freshLocation, keys);
-    const restored = await restoreBackup(fresh.store, backup, fresh.epochKeys);
+    const restored = await restoreBackup(fresh.store, backup, {
+      epochKeys: fresh.epochKeys,
+      masterKey: fresh.masterKey,
+    });
     expect(restored).toMatchObject({ itemsRestored: 3, ownerKeysRestored: 1, keysRefused: 3 });
     for (const id of aliceIds) expect(await fresh.service.get('alice', id)).toBeUndefined();
     expect((await fresh.service.get('bob', bobId))?.content.text).toBe(`kept ${bobCanary}`);

@@ -8,6 +8,7 @@ import {
   type GrantRow,
 } from '../break-glass-store.js';
 import type { PartSchema } from '../store-schema.js';
+import { flushDestroyedPages } from './keyring-store.js';
 
 /** Grants and their captures. Captures hold ciphertext only and go when their grant is shredded. */
 export const BREAK_GLASS_SCHEMA: PartSchema = {
@@ -111,6 +112,10 @@ export function createBreakGlassStore(db: Database.Database): BreakGlassStore {
     },
     listCaptures: async (grantId) =>
       Promise.resolve(statements.captures.all(grantId).map(captureFromRow)),
-    shred: async (id, done) => Promise.resolve(shredLocked.immediate(id, done)),
+    shred: async (id, done) => {
+      const shredded = shredLocked.immediate(id, done);
+      flushDestroyedPages(db);
+      return Promise.resolve(shredded);
+    },
   };
 }

@@ -87,6 +87,18 @@ function prepare(db: Database.Database) {
   };
 }
 
+/**
+ * After a key row is deleted, the page that held it is zeroed in the database file
+ * (`secure_delete`) but an earlier copy of the page still sits in the write-ahead log until
+ * the next checkpoint. A truncating checkpoint right away copies the zeroed pages over and
+ * empties the log, so a copy of the data folder taken after a deletion holds no destroyed
+ * key. Readers in other connections can hold the checkpoint back; it then completes at the
+ * next deletion or at close.
+ */
+export function flushDestroyedPages(db: Database.Database): void {
+  if (!db.memory) db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
 export function createKeyringStore(db: Database.Database): KeyringStore {
   const sql = prepare(db);
   const destroyOwner = db.transaction((ownerId: string) => {
@@ -109,7 +121,11 @@ export function createKeyringStore(db: Database.Database): KeyringStore {
       sql.rewrapOwner.run(wrapped, ownerId);
       return Promise.resolve();
     },
-    destroyOwner: async (ownerId) => Promise.resolve(destroyOwner.immediate(ownerId)),
+    destroyOwner: async (ownerId) => {
+      const destroyed = destroyOwner.immediate(ownerId);
+      flushDestroyedPages(db);
+      return Promise.resolve(destroyed);
+    },
     insertItemKey: async (record) => {
       const { itemId, ownerId, keyId, wrapped, createdAt } = record;
       sql.insertItem.run(itemId, ownerId, keyId, wrapped, createdAt.toISOString());
@@ -117,7 +133,11 @@ export function createKeyringStore(db: Database.Database): KeyringStore {
     },
     findItemKey: async (itemId) => Promise.resolve(optional(sql.findItem.get(itemId), toItem)),
     listItemKeys: async () => Promise.resolve(sql.listItems.all().map(toItem)),
-    destroyItemKey: async (itemId) => Promise.resolve(sql.deleteItem.get(itemId)?.key_id),
+    destroyItemKey: async (itemId) => {
+      const keyId = sql.deleteItem.get(itemId)?.key_id;
+      flushDestroyedPages(db);
+      return Promise.resolve(keyId);
+    },
     listItemKeysWithoutItem: async (before) =>
       Promise.resolve(sql.orphans.all(before.toISOString()).map(toItem)),
     findSigningKey: async () => Promise.resolve(optional(sql.findSigning.get(), toSigning)),
