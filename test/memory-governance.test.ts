@@ -198,6 +198,17 @@ describe('signed checkpoints', () => {
       );
       writeFileSync(pemFile, `${printed.stdout}\n`);
 
+      const made = await runCliCaptured([
+        'keys',
+        'create',
+        '--name',
+        'late',
+        '--scopes',
+        'chat',
+        '--data',
+        dataDir,
+      ]);
+      expect(made.exitCode).toBe(0);
       const erased = await runCliCaptured(['erase', '--owner', idOf(key), '--data', dataDir]);
       expect(erased.exitCode).toBe(0);
       const again = await runCliCaptured([
@@ -213,7 +224,12 @@ describe('signed checkpoints', () => {
       const actions = shown.stdout
         .split('\n')
         .map((line) => (JSON.parse(line) as AuditEntry).action);
-      expect(actions.slice(-3)).toEqual(['memory.saved', 'audit.stopped', 'memory.erased']);
+      expect(actions.slice(-4)).toEqual([
+        'memory.saved',
+        'audit.stopped',
+        'key.created',
+        'memory.erased',
+      ]);
       expect(readFileSync(join(dataDir, 'moat.log'), 'utf8')).not.toContain('a note to keep');
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

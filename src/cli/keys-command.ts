@@ -6,7 +6,6 @@ import {
   type CreateApiKeyOptions,
   type CreatedApiKey,
 } from '../auth/index.js';
-import { AuditLog } from '../audit/index.js';
 import { MoatError } from '../errors/index.js';
 import type { ApiKeyRecord, MoatStore } from '../store/index.js';
 import {
@@ -17,8 +16,8 @@ import {
   type CliContext,
   type ExitCode,
 } from './cli-support.js';
-import { DATA_DIR_OPTIONS_HELP } from './data-dir.js';
-import { operatorActor } from './operator-actor.js';
+import { DATA_DIR_OPTIONS_HELP, type DataDirSources } from './data-dir.js';
+import { recordOperatorAction } from './operator-audit.js';
 import { withStore } from './with-store.js';
 
 const STORE_OPTIONS = {
@@ -90,8 +89,9 @@ async function runCreate(args: string[], context: CliContext): Promise<ExitCode>
     scopes: values.scopes.split(',').map((scope) => scope.trim()),
   };
 
+  const sources = { dataFlag: values.data, configFlag: values.config, env: context.env };
   const created = await withStore({ values, context, mustExist: false }, (store) =>
-    createOrUsageError(store, options),
+    createOrUsageError(store, { key: options, sources }),
   );
 
   context.output.print(
@@ -105,12 +105,11 @@ async function runCreate(args: string[], context: CliContext): Promise<ExitCode>
 /** A name or scope the key cannot have is a mistake on the command line, so exit 2. */
 async function createOrUsageError(
   store: MoatStore,
-  options: CreateApiKeyOptions,
+  options: { key: CreateApiKeyOptions; sources: DataDirSources },
 ): Promise<CreatedApiKey> {
   try {
-    const created = await createApiKey(store, options);
-    await new AuditLog({ store: store.audit }).record({
-      actor: operatorActor(),
+    const created = await createApiKey(store, options.key);
+    await recordOperatorAction(store, options.sources, {
       action: 'key.created',
       targets: [`key:${created.id}`],
       outcome: 'ok',
@@ -171,8 +170,8 @@ async function runRevoke(args: string[], context: CliContext): Promise<ExitCode>
     if (record === undefined) return 'unknown';
     if (record.revokedAt !== null) return 'already revoked';
     await store.apiKeys.revoke(id, new Date());
-    await new AuditLog({ store: store.audit }).record({
-      actor: operatorActor(),
+    const sources = { dataFlag: values.data, configFlag: values.config, env: context.env };
+    await recordOperatorAction(store, sources, {
       action: 'key.revoked',
       targets: [`key:${id}`],
       outcome: 'ok',
