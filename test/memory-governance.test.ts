@@ -95,6 +95,15 @@ describe('memory in the audit log', () => {
     ]);
     expect(text).not.toContain(canary);
     expect(text).not.toContain('title');
+
+    const receipts = await callJson(moat.url, alice, {
+      method: 'GET',
+      path: '/v1/memory/receipts',
+    });
+    expect(receipts.body.data).toEqual([erased.body.receipt, deleted.body.receipt]);
+    const stranger = await moat.createKey('stranger', ['memory']);
+    const none = await callJson(moat.url, stranger, { method: 'GET', path: '/v1/memory/receipts' });
+    expect(none.body.data).toEqual([]);
   });
 });
 
@@ -321,6 +330,18 @@ describe('backups and the master key', () => {
       await runCliCaptured(['backup', 'create', '--out', backupFile, '--data', dataDir]);
       await own.close();
 
+      const listed = await runCliCaptured([
+        'receipt',
+        'list',
+        '--owner',
+        idOf(key),
+        '--data',
+        dataDir,
+      ]);
+      expect(listed.exitCode).toBe(0);
+      expect(listed.stdout.split('\n').map((line) => JSON.parse(line) as unknown)).toEqual([
+        (JSON.parse(answer.text) as { receipt: unknown }).receipt,
+      ]);
       const checked = await runCliCaptured(['receipt', 'verify', answerFile, '--data', dataDir]);
       expect(checked.exitCode).toBe(0);
       expect(checked.stdout).toMatch(/^VALID: item-deletion of 1 item\(s\)/);

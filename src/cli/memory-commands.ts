@@ -59,10 +59,7 @@ async function runErase(args: string[], context: CliContext): Promise<ExitCode> 
     }),
   );
   if (values.help === true) return printHelp(eraseCommand, context);
-  const ownerId = values.owner;
-  if (ownerId === undefined || !/^[A-Za-z0-9:._-]{1,160}$/.test(ownerId)) {
-    throw new UsageError('--owner ID is required: letters, digits, ":", ".", "_" or "-"');
-  }
+  const ownerId = requireOwnerId(values.owner);
 
   const receipt = await withMemory({ values, context }, (memory) =>
     memory.eraser.eraseOwner(ownerId, `operator:${operatorActor().id}`),
@@ -125,7 +122,46 @@ async function runReceiptVerify(args: string[], context: CliContext): Promise<Ex
   return EXIT_CODES.ok;
 }
 
-export const RECEIPT_SUBCOMMANDS = { verify: receiptVerifyCommand } as const;
+const receiptListCommand: CliCommand = {
+  summary: "Print an owner's deletion receipts, newest first",
+  help: `Usage: moat receipt list --owner ID [--limit N] [options]
+
+Prints the signed receipts Moat kept for the owner's deletions, erasures and expired items,
+one JSON object per line, newest first. Each can be checked with "moat receipt verify".
+
+Options:
+  --owner ID      The owner (an API key's id, or user:<id> for a chat page account)
+  --limit N       At most N receipts (default 100)
+${MEMORY_OPTIONS_HELP}`,
+  run: runReceiptList,
+};
+
+async function runReceiptList(args: string[], context: CliContext): Promise<ExitCode> {
+  const { values } = parseOrUsageError(() =>
+    parseArgs({
+      args,
+      options: { ...STORE_OPTIONS, owner: { type: 'string' }, limit: { type: 'string' } },
+      strict: true,
+    }),
+  );
+  if (values.help === true) return printHelp(receiptListCommand, context);
+  const ownerId = requireOwnerId(values.owner);
+  const limit = Number(values.limit ?? '100');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+    throw new UsageError('--limit takes a whole number from 1 to 10000');
+  }
+
+  const receipts = await withKeys({ values, context }, ({ store }) =>
+    store.memory.listReceipts(ownerId, limit),
+  );
+  for (const receipt of receipts) context.output.print(receipt.body);
+  return EXIT_CODES.ok;
+}
+
+export const RECEIPT_SUBCOMMANDS = {
+  verify: receiptVerifyCommand,
+  list: receiptListCommand,
+} as const;
 
 const backupCreateCommand: CliCommand = {
   summary: 'Write a backup of memory and the keyring',
@@ -365,6 +401,13 @@ function readReceipt(file: string): DeletionReceipt {
   const receipt = parseDeletionReceipt(inner);
   if (receipt === undefined) throw new Error(`${file} is not a deletion receipt`);
   return receipt;
+}
+
+function requireOwnerId(ownerId: string | undefined): string {
+  if (ownerId === undefined || !/^[A-Za-z0-9:._-]{1,160}$/.test(ownerId)) {
+    throw new UsageError('--owner ID is required: letters, digits, ":", ".", "_" or "-"');
+  }
+  return ownerId;
 }
 
 function onePositional(positionals: string[], problem: string): string {

@@ -73,6 +73,8 @@ export interface MemoryStore {
 
   insertReceipt(record: ReceiptRecord): Promise<void>;
   findReceipt(id: string): Promise<ReceiptRecord | undefined>;
+  /** The owner's receipts, newest first; they outlive the items and keys they name. */
+  listReceipts(ownerId: string, limit: number): Promise<ReceiptRecord[]>;
 
   /** Every item with its tokens, for backups. */
   exportItems(): Promise<{ record: MemoryItemRecord; tokens: string[] }[]>;

@@ -113,6 +113,27 @@ describeEachBackend('memory store', (harness) => {
     expect(await store.memory.findReceipt('r1')).toEqual(receipt);
     expect(await store.memory.findReceipt('r2')).toBeUndefined();
   });
+
+  it("lists an owner's receipts newest first, and no one else's", async () => {
+    const store = await freshStore();
+    const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));
+    const made = [
+      { id: 'r-old', ownerId: 'alice', createdAt: at(1), body: '{"n":1}' },
+      { id: 'r-new', ownerId: 'alice', createdAt: at(3), body: '{"n":3}' },
+      { id: 'r-bob', ownerId: 'bob', createdAt: at(2), body: '{"n":2}' },
+      { id: 'r-mid', ownerId: 'alice', createdAt: at(2), body: '{"n":2}' },
+    ];
+    for (const receipt of made) await store.memory.insertReceipt(receipt);
+
+    const listed = await store.memory.listReceipts('alice', 10);
+    expect(listed.map((receipt) => receipt.id)).toEqual(['r-new', 'r-mid', 'r-old']);
+    expect(listed[0]).toEqual(made[1]);
+    expect((await store.memory.listReceipts('alice', 2)).map((r) => r.id)).toEqual([
+      'r-new',
+      'r-mid',
+    ]);
+    expect(await store.memory.listReceipts('carol', 10)).toEqual([]);
+  });
 });
 
 describeEachBackend('keyring store', (harness) => {

@@ -50,6 +50,16 @@ export function registerMemory(app: FastifyInstance, parts: ServerParts): void {
     return { object: 'list', data: items.map(toWireMetadata) };
   });
 
+  app.get('/v1/memory/receipts', { onRequest }, async (request) => {
+    const query = validateBody(listQuerySchema, request.query, ['limit']);
+    const receipts = await parts.memory.store.memory.listReceipts(
+      ownerOf(request),
+      query.limit ?? DEFAULT_LIST_LIMIT,
+    );
+    // Receipts name items by hash and keys by id only, so they are safe to hand back whole.
+    return { object: 'list', data: receipts.map((receipt) => JSON.parse(receipt.body) as unknown) };
+  });
+
   app.get('/v1/memory/:id', { onRequest }, async (request) => {
     const item = await service.get(ownerOf(request), itemIdOf(request));
     if (item === undefined) throw new MoatError('memory_item_not_found', { param: 'id' });

@@ -167,6 +167,19 @@ export function createMemoryStore(pool: pg.Pool): MemoryStore {
         createdAt: row.created_at,
         body: row.body,
       }))[0],
+    listReceipts: async (ownerId, limit) =>
+      (
+        await rows<{ id: string; owner_id: string; created_at: Date; body: string }>(
+          `SELECT * FROM deletion_receipts WHERE owner_id = $1
+           ORDER BY created_at DESC, id LIMIT $2`,
+          [ownerId, limit],
+        )
+      ).map((row) => ({
+        id: row.id,
+        ownerId: row.owner_id,
+        createdAt: row.created_at,
+        body: row.body,
+      })),
     exportItems: async () => exportItems(pool),
   };
 }

@@ -108,6 +108,10 @@ function prepare(db: Database.Database) {
       [string],
       { id: string; owner_id: string; created_at: string; body: string }
     >('SELECT * FROM deletion_receipts WHERE id = ?'),
+    listReceipts: db.prepare<
+      [string, number],
+      { id: string; owner_id: string; created_at: string; body: string }
+    >('SELECT * FROM deletion_receipts WHERE owner_id = ? ORDER BY created_at DESC, id LIMIT ?'),
     exportItems: db.prepare<[], ItemRow>('SELECT * FROM memory_items ORDER BY id'),
     itemTokens: db.prepare<[string], string>(
       'SELECT token FROM memory_tokens WHERE item_id = ? ORDER BY token',
@@ -170,6 +174,15 @@ export function createMemoryStore(db: Database.Database): MemoryStore {
       const { owner_id: ownerId, created_at: createdAt, body } = row;
       return Promise.resolve({ id, ownerId, createdAt: new Date(createdAt), body });
     },
+    listReceipts: async (ownerId, limit) =>
+      Promise.resolve(
+        sql.listReceipts.all(ownerId, limit).map((row) => ({
+          id: row.id,
+          ownerId: row.owner_id,
+          createdAt: new Date(row.created_at),
+          body: row.body,
+        })),
+      ),
     exportItems: async () =>
       Promise.resolve(
         sql.exportItems.all().map((row) => ({
