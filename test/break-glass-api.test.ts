@@ -125,4 +125,42 @@ describe('break-glass through the HTTP API', () => {
     const written = readFileSync(moat.logFile, 'utf8') + trail.text;
     for (const canary of [before, during, after]) expect(written).not.toContain(canary);
   });
+
+  it('refuses a reader or an approver made by the administrator who opens the grant', async () => {
+    const makeKey = async (scopes: string[]) => {
+      const made = await callJson(moat.url, moat.adminToken, {
+        method: 'POST',
+        path: '/admin/keys',
+        body: { name: 'own-making', scopes },
+      });
+      return made.body as { id: string; token: string };
+    };
+    const body = {
+      keyId: idOf(tokens.app),
+      reason: 'Answers for this app lose accented letters.',
+      readerKeyId: (await makeKey(['chat'])).id,
+    };
+    const refused = await callJson(moat.url, moat.adminToken, {
+      method: 'POST',
+      path: '/admin/break-glass',
+      body,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ param: 'readerKeyId' });
+    expect(refused.body.error?.message).toContain('made by the opener');
+
+    const opened = await callJson(moat.url, moat.adminToken, {
+      method: 'POST',
+      path: '/admin/break-glass',
+      body: { ...body, readerKeyId: idOf(tokens.reader) },
+    });
+    expect(opened.status).toBe(201);
+    const approve = `/admin/break-glass/${String(opened.body.id)}/approve`;
+    const ownAdmin = await makeKey(['admin']);
+    const selfMade = await callJson(moat.url, ownAdmin.token, { method: 'POST', path: approve });
+    expect(selfMade.status).toBe(400);
+    expect(selfMade.body.error?.message).toContain('a key that administrator made');
+    const second = await callJson(moat.url, tokens.secondAdmin, { method: 'POST', path: approve });
+    expect(second.body).toMatchObject({ status: 'open' });
+  });
 });

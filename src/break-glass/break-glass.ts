@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { SYSTEM_ACTOR, type AuditAction, type AuditActor, type Auditor } from '../audit/index.js';
+import {
+  findAuditEntries,
+  SYSTEM_ACTOR,
+  type AuditAction,
+  type AuditActor,
+  type Auditor,
+} from '../audit/index.js';
 import { MoatError } from '../errors/index.js';
 import type { BreakGlassGrant, MoatStore } from '../store/index.js';
 import {
@@ -19,7 +25,8 @@ export interface BreakGlassPolicy {
 }
 
 export interface BreakGlassOptions {
-  store: Pick<MoatStore, 'apiKeys' | 'breakGlass'>;
+  /** The audit log tells who made a key, so that no one approves or reads with a key of their own making. */
+  store: Pick<MoatStore, 'apiKeys' | 'breakGlass' | 'audit'>;
   auditor: Auditor;
   vault: CaptureVault;
   policy: BreakGlassPolicy;
@@ -124,9 +131,11 @@ export class BreakGlass {
 
   async approve(approvedBy: string, grantId: string): Promise<BreakGlassGrant> {
     const grant = await this.#find(grantId);
-    if (grant.openedBy === approvedBy) {
+    if (grant.openedBy === approvedBy || (await this.#madeBy(approvedBy)) === grant.openedBy) {
       throw new MoatError('invalid_request', {
-        detail: 'A grant must be approved by a second administrator, not the one who opened it.',
+        detail:
+          'A grant must be approved by a second administrator, not the one who opened it ' +
+          'or a key that administrator made.',
       });
     }
     if (!(await this.#options.store.breakGlass.approve(grantId, approvedBy))) {
@@ -256,13 +265,24 @@ export class BreakGlass {
           ? 'holds the admin scope: administrators may not read captured content'
           : readerKeyId === openedBy
             ? 'is the opener'
-            : undefined;
+            : (await this.#madeBy(readerKeyId)) === openedBy
+              ? 'was made by the opener; name a key someone else made'
+              : undefined;
     if (problem !== undefined) {
       throw new MoatError('invalid_request', {
         detail: `The reader ${problem}.`,
         param: 'readerKeyId',
       });
     }
+  }
+
+  /** The id of whoever made the key, as the audit log records it. */
+  async #madeBy(keyId: string): Promise<string | undefined> {
+    const [created] = await findAuditEntries(this.#options.store.audit, {
+      filter: { action: 'key.created', target: `key:${keyId}` },
+      limit: 1,
+    });
+    return created?.actor.id;
   }
 
   async #checkSubject(body: OpenGrantBody): Promise<void> {
