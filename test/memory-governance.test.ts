@@ -11,6 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../src/audit/index.js';
 import { callJson, newCanary, saveDocument } from './support/memory-client.js';
@@ -375,5 +376,18 @@ describe('backups and the master key', () => {
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(fresh, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a DELETE labelled JSON with nothing in it', () => {
+  it('is read as having no body, as a DELETE without the label is', async () => {
+    const itemId = await saveDocument(moat.url, alice, { text: 'labelled delete' });
+    const answer = await request(`${moat.url}/v1/memory/${itemId}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
+    });
+    const body = (await answer.body.json()) as { deleted?: boolean };
+    expect(answer.statusCode).toBe(200);
+    expect(body.deleted).toBe(true);
   });
 });

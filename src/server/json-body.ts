@@ -16,6 +16,11 @@ export function installJsonParser(app: FastifyInstance): void {
       done(refusal, undefined);
       return;
     }
+    // Some clients label every request JSON; a DELETE or GET with nothing in it has no body.
+    if ((body as Buffer).length === 0 && BODYLESS_METHODS.has(request.method)) {
+      done(null, undefined);
+      return;
+    }
     let text: string;
     try {
       text = strictUtf8.decode(body as Buffer);
@@ -30,6 +35,8 @@ export function installJsonParser(app: FastifyInstance): void {
     }
   });
 }
+
+const BODYLESS_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
 /** Compressed bodies and other charsets would be read as the wrong text, so they are refused. */
 function checkEncoding(headers: IncomingHttpHeaders): MoatError | undefined {
