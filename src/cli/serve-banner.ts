@@ -82,7 +82,14 @@ To serve a real model, list it in moat.yaml (then restart Moat):
       baseUrl: http://127.0.0.1:11434/v1
       # Ollama: http://127.0.0.1:11434/v1
       # llama.cpp server: http://127.0.0.1:8080/v1
-      # vLLM: http://127.0.0.1:8000/v1`;
+      # vLLM: http://127.0.0.1:8000/v1
+  egress:
+    allow:                        # Moat connects nowhere, loopback included, without a rule
+      - destination: 127.0.0.1
+        ports: [11434]
+        justification: Ollama runs the team's models on this machine.
+        approvedBy: <who approved it>
+        expires: <a date, YYYY-MM-DD>`;
 
 /** Loud on purpose: a key kept beside the data it protects guards nothing against a copy. */
 function masterKeyNotice(filePath: string): string {
