@@ -98,6 +98,21 @@ describe('moat audit verify', () => {
 });
 
 describe('moat audit show', () => {
+  it('refuses an action that names nothing, rather than showing an empty record', async () => {
+    const dataDir = await writeLog('show-typo', 2);
+    const run = await runCliCaptured([
+      'audit',
+      'show',
+      '--data',
+      dataDir,
+      '--action',
+      'brek-glass',
+    ]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('--action must be an action or one of the families');
+    expect(run.stderr).toContain('break-glass');
+  });
+
   it('filters by action family, actor and target, as text and JSON Lines', async () => {
     const dataDir = await writeLog('show', 5);
     const text = await runCliCaptured([

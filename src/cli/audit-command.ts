@@ -2,7 +2,9 @@ import type { KeyObject } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
+  AUDIT_ACTIONS,
   checkpointVerifier,
+  matchesActionFilter,
   exportStoredLog,
   findAuditEntries,
   formatAuditEntry,
@@ -177,6 +179,17 @@ async function publicKeyFor(store: MoatStore, file: string | undefined): Promise
   return stored;
 }
 
+/** A mistyped action would match nothing and look like a clean record, so it is refused. */
+function knownAction(action: string): string {
+  const actions = Object.keys(AUDIT_ACTIONS);
+  const isKnown = actions.some((known) => matchesActionFilter(known, action));
+  if (!isKnown) {
+    const families = [...new Set(actions.map((known) => known.split('.')[0]))].join(', ');
+    throw new UsageError(`--action must be an action or one of the families ${families}`);
+  }
+  return action;
+}
+
 function requirePublicKey(file: string | undefined): string {
   if (file === undefined) throw new UsageError('--public-key is required');
   return file;
@@ -246,7 +259,7 @@ function toFilter(values: {
 }): AuditFilter {
   const filter: AuditFilter = {};
   if (values.actor !== undefined) filter.actor = values.actor;
-  if (values.action !== undefined) filter.action = values.action;
+  if (values.action !== undefined) filter.action = knownAction(values.action);
   if (values.target !== undefined) filter.target = values.target;
   if (values.since !== undefined) filter.since = parseTime(values.since, '--since');
   if (values.until !== undefined) filter.until = parseTime(values.until, '--until');
