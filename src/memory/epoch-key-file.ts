@@ -1,4 +1,14 @@
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { z } from 'zod';
 import {
   epochAt,
@@ -54,20 +64,30 @@ export class EpochKeyFile {
     if (existing !== undefined) return { epoch, key: existing };
 
     const key = SecretKey.generate();
-    const file = this.#read();
-    file.epochs[String(epoch)] = wrapKey({
-      wrappingKey: this.#masterKey,
-      key,
-      context: epochContext(epoch),
-    }).toString('base64');
-    this.#write(file);
-    return { epoch, key };
+    let kept: SecretKey = key;
+    this.#update((file) => {
+      // Another process may have made this epoch's key meanwhile; theirs stands.
+      const made = file.epochs[String(epoch)];
+      if (made !== undefined) {
+        kept = this.#unwrap(epoch, made);
+        return;
+      }
+      file.epochs[String(epoch)] = wrapKey({
+        wrappingKey: this.#masterKey,
+        key,
+        context: epochContext(epoch),
+      }).toString('base64');
+    });
+    return { epoch, key: kept };
   }
 
   /** The epoch's key while it exists; undefined once destroyed (or never made). */
   keyFor(epoch: number): SecretKey | undefined {
     const wrapped = this.#read().epochs[String(epoch)];
-    if (wrapped === undefined) return undefined;
+    return wrapped === undefined ? undefined : this.#unwrap(epoch, wrapped);
+  }
+
+  #unwrap(epoch: number, wrapped: string): SecretKey {
     return unwrapKey({
       wrappingKey: this.#masterKey,
       wrapped: Buffer.from(wrapped, 'base64'),
@@ -83,9 +103,9 @@ export class EpochKeyFile {
   /** Records that these keys were destroyed, so no restore revives them from a backup. */
   recordDestroyed(keyIds: readonly string[], at: Date): void {
     if (keyIds.length === 0) return;
-    const file = this.#read();
-    for (const keyId of keyIds) file.destroyed[keyId] = at.toISOString();
-    this.#write(file);
+    this.#update((file) => {
+      for (const keyId of keyIds) file.destroyed[keyId] = at.toISOString();
+    });
   }
 
   isDestroyed(keyId: string): boolean {
@@ -97,42 +117,43 @@ export class EpochKeyFile {
    * backup can revive any more. Returns the epochs destroyed.
    */
   destroyDue(nowMs: number): number[] {
-    const file = this.#read();
-    const isDue = (epoch: string) => this.destroyAtMs(Number(epoch)) <= nowMs;
-    const kept = Object.entries(file.epochs).filter(([epoch]) => !isDue(epoch));
-    const due = Object.keys(file.epochs).filter(isDue).map(Number);
+    let due: number[] = [];
+    this.#update((file) => {
+      const isDue = (epoch: string) => this.destroyAtMs(Number(epoch)) <= nowMs;
+      const kept = Object.entries(file.epochs).filter(([epoch]) => !isDue(epoch));
+      due = Object.keys(file.epochs).filter(isDue).map(Number);
 
-    // A destroyed key id matters only while a backup made before its destruction can still
-    // be opened, that is while an epoch key at least as old survives.
-    const oldestKept = Math.min(
-      ...kept.map(([epoch]) => Number(epoch)),
-      epochAt(this.#schedule, nowMs),
-    );
-    const destroyed = Object.entries(file.destroyed).filter(
-      ([, at]) => epochAt(this.#schedule, Date.parse(at)) >= oldestKept,
-    );
-    this.#write({
-      version: 1,
-      epochs: Object.fromEntries(kept),
-      destroyed: Object.fromEntries(destroyed),
+      // A destroyed key id matters only while a backup made before its destruction can still
+      // be opened, that is while an epoch key at least as old survives.
+      const oldestKept = Math.min(
+        ...kept.map(([epoch]) => Number(epoch)),
+        epochAt(this.#schedule, nowMs),
+      );
+      const destroyed = Object.entries(file.destroyed).filter(
+        ([, at]) => epochAt(this.#schedule, Date.parse(at)) >= oldestKept,
+      );
+      file.epochs = Object.fromEntries(kept);
+      file.destroyed = Object.fromEntries(destroyed);
     });
     return due;
   }
 
   /** Re-wraps every epoch key under a new master key (rotation); already re-wrapped ones stay. */
   rewrapAll(newMasterKey: SecretKey): number {
-    const file = this.#read();
-    for (const [epoch, wrapped] of Object.entries(file.epochs)) {
-      const bytes = Buffer.from(wrapped, 'base64');
-      file.epochs[epoch] = rewrapKey({
-        wrapped: bytes,
-        context: epochContext(Number(epoch)),
-        oldWrappingKey: this.#masterKey,
-        newWrappingKey: newMasterKey,
-      }).toString('base64');
-    }
-    this.#write(file);
-    return Object.keys(file.epochs).length;
+    let count = 0;
+    this.#update((file) => {
+      for (const [epoch, wrapped] of Object.entries(file.epochs)) {
+        const bytes = Buffer.from(wrapped, 'base64');
+        file.epochs[epoch] = rewrapKey({
+          wrapped: bytes,
+          context: epochContext(Number(epoch)),
+          oldWrappingKey: this.#masterKey,
+          newWrappingKey: newMasterKey,
+        }).toString('base64');
+      }
+      count = Object.keys(file.epochs).length;
+    });
+    return count;
   }
 
   /** Epochs whose key still exists. */
@@ -149,11 +170,59 @@ export class EpochKeyFile {
     return parsed.data;
   }
 
+  /**
+   * Reads, changes and writes the file under a lock, so that a running Moat and a command
+   * changing it at once never lose each other's changes: a destroyed key id lost here is a
+   * key a restore could bring back.
+   */
+  #update(change: (file: EpochFile) => void): void {
+    withFileLock(`${this.#path}.lock`, () => {
+      const file = this.#read();
+      change(file);
+      this.#write(file);
+    });
+  }
+
   #write(file: EpochFile): void {
     const next = `${this.#path}.next`;
     writeFileSync(next, `${JSON.stringify(file)}\n`, { mode: 0o600 });
     chmodSync(next, 0o600);
     renameSync(next, this.#path);
+  }
+}
+
+const LOCK_WAIT_MS = 10_000;
+/** A lock older than this was left by a process that died holding it. */
+const STALE_LOCK_MS = 30_000;
+
+/** Runs `action` while holding an exclusive lock file; waits for another holder, briefly. */
+function withFileLock(lockPath: string, action: () => void): void {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lockPath, 'wx', 0o600));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (isStale(lockPath)) rmSync(lockPath, { force: true });
+      else if (Date.now() > deadline) throw new Error(`the epoch key file is locked: ${lockPath}`);
+      else Atomics.wait(SLEEPER, 0, 0, 5);
+    }
+  }
+  try {
+    action();
+  } finally {
+    rmSync(lockPath, { force: true });
+  }
+}
+
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
+
+function isStale(lockPath: string): boolean {
+  try {
+    return Date.now() - statSync(lockPath).mtimeMs > STALE_LOCK_MS;
+  } catch {
+    return false;
   }
 }
 
