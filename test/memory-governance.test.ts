@@ -391,3 +391,14 @@ describe('a DELETE labelled JSON with nothing in it', () => {
     expect(body.deleted).toBe(true);
   });
 });
+
+describe('query strings', () => {
+  it('are named as the query string, not the body, when they are refused', async () => {
+    const unknown = await callJson(moat.url, alice, { method: 'GET', path: '/v1/memory?sort=new' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error?.message).toMatch(/^The query string has a field that Moat/);
+    const badLimit = await callJson(moat.url, alice, { method: 'GET', path: '/v1/memory?limit=0' });
+    expect(badLimit.body.error).toMatchObject({ param: 'limit' });
+    expect(badLimit.body.error?.message).toMatch(/^Field limit must be at least 1/);
+  });
+});

@@ -10,12 +10,28 @@ export function validateBody<Schema extends z.ZodType>(
   body: unknown,
   supportedFields: readonly string[],
 ): z.output<Schema> {
-  const result = schema.safeParse(body);
+  return validateInput(schema, { body, supportedFields, whole: 'The request body' });
+}
+
+/** As `validateBody`, for a query string's parameters. */
+export function validateQuery<Schema extends z.ZodType>(
+  schema: Schema,
+  query: unknown,
+  supportedFields: readonly string[],
+): z.output<Schema> {
+  return validateInput(schema, { body: query, supportedFields, whole: 'The query string' });
+}
+
+function validateInput<Schema extends z.ZodType>(
+  schema: Schema,
+  context: IssueContext,
+): z.output<Schema> {
+  const result = schema.safeParse(context.body);
   if (result.success) return result.data;
 
   const issue = result.error.issues[0];
   if (issue === undefined) throw new MoatError('invalid_request');
-  throw describeIssue(issue, { body, supportedFields });
+  throw describeIssue(issue, context);
 }
 
 /** The error for a field Moat knows of but does not implement; it names only the field. */
@@ -29,6 +45,8 @@ export function unsupportedFieldError(field: string): MoatError {
 interface IssueContext {
   body: unknown;
   supportedFields: readonly string[];
+  /** How errors name the input as a whole. */
+  whole: 'The request body' | 'The query string';
 }
 
 function describeIssue(issue: z.core.$ZodIssue, context: IssueContext): MoatError {
@@ -37,7 +55,7 @@ function describeIssue(issue: z.core.$ZodIssue, context: IssueContext): MoatErro
 
   if (issue.code === 'unrecognized_keys') {
     // The unknown key itself is not repeated: a key is as much the caller's text as a value.
-    const where = param === '' ? 'The request body' : `The object at ${param}`;
+    const where = param === '' ? context.whole : `The object at ${param}`;
     const fields = param === '' ? ` Supported fields: ${supportedFields.join(', ')}.` : '';
     return new MoatError('unsupported_field', {
       detail: `${where} has a field that Moat does not recognise.${fields}`,
@@ -45,7 +63,7 @@ function describeIssue(issue: z.core.$ZodIssue, context: IssueContext): MoatErro
     });
   }
 
-  const subject = param === '' ? 'The request body' : `Field ${param}`;
+  const subject = param === '' ? context.whole : `Field ${param}`;
   return new MoatError('invalid_request', {
     detail: `${subject} ${expectationFor(issue, hasPath(context.body, issue.path))}.`,
     ...(param === '' ? {} : { param }),

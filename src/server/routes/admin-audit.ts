@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { findAuditEntries, type AuditFilter } from '../../audit/index.js';
 import type { ServerParts } from '../server-parts.js';
-import { validateBody } from '../validate-body.js';
+import { validateQuery } from '../validate-body.js';
 
 const auditQuerySchema = z.strictObject({
   actor: z.string().min(1).max(140).optional(),
@@ -16,7 +16,7 @@ const auditQuerySchema = z.strictObject({
 /** `GET /admin/audit`: the audit log, for the auditor scope only. */
 export function registerAdminAudit(app: FastifyInstance, parts: ServerParts): void {
   app.get('/admin/audit', { onRequest: parts.requireScope('auditor') }, async (request) => {
-    const query = validateBody(
+    const query = validateQuery(
       auditQuerySchema,
       request.query,
       Object.keys(auditQuerySchema.shape),

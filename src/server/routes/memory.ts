@@ -4,7 +4,7 @@ import { MoatError } from '../../errors/index.js';
 import { DEFAULT_DATA_CLASS, isItemId, MAX_LIST_ITEMS } from '../../memory/index.js';
 import { ownerOf, requesterOf } from '../authenticate.js';
 import type { ServerParts } from '../server-parts.js';
-import { validateBody } from '../validate-body.js';
+import { validateBody, validateQuery } from '../validate-body.js';
 import { DOCUMENT_FIELDS, documentBodySchema, documentContent } from './document-body.js';
 import { toWireItem, toWireMetadata } from './memory-wire.js';
 
@@ -45,13 +45,13 @@ export function registerMemory(app: FastifyInstance, parts: ServerParts): void {
   });
 
   app.get('/v1/memory', { onRequest }, async (request) => {
-    const query = validateBody(listQuerySchema, request.query, ['limit']);
+    const query = validateQuery(listQuerySchema, request.query, ['limit']);
     const items = await service.list(ownerOf(request), query.limit ?? DEFAULT_LIST_LIMIT);
     return { object: 'list', data: items.map(toWireMetadata) };
   });
 
   app.get('/v1/memory/receipts', { onRequest }, async (request) => {
-    const query = validateBody(listQuerySchema, request.query, ['limit']);
+    const query = validateQuery(listQuerySchema, request.query, ['limit']);
     const receipts = await parts.memory.store.memory.listReceipts(
       ownerOf(request),
       query.limit ?? DEFAULT_LIST_LIMIT,
