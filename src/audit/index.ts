@@ -61,3 +61,4 @@ export {
 } from './audit-query.js';
 export { verifyStoredLog, exportStoredLog } from './stored-log.js';
 export { checkpointSigner, checkpointVerifier } from './checkpoint-keys.js';
+export { writtenReasonSchema } from './written-reason.js';

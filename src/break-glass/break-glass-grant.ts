@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isAcceptableReason } from '../audit/index.js';
+import { writtenReasonSchema } from '../audit/index.js';
 import type { BreakGlassGrant } from '../store/index.js';
 
 /** The life of a grant, derived from its times so that it holds across restarts. */
@@ -35,12 +35,7 @@ export const openGrantSchema = z
       .regex(/^[a-z2-7]{12}$/, 'must be an API key id')
       .optional(),
     model: z.string().min(1).max(64).optional(),
-    reason: z
-      .string()
-      .trim()
-      .min(10, 'must say why, in at least 10 characters')
-      .max(500)
-      .refine(isAcceptableReason, 'must be one line of printable text'),
+    reason: writtenReasonSchema,
     durationMinutes: z.number().int().min(1).max(MAX_GRANT_MINUTES).default(DEFAULT_GRANT_MINUTES),
     readerKeyId: z.string().regex(/^[a-z2-7]{12}$/, 'must be an API key id'),
   })

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { isAcceptableReason } from '../../audit/index.js';
+import { writtenReasonSchema } from '../../audit/index.js';
 import { actorOfRequester } from '../../memory/index.js';
 import { requesterOf } from '../authenticate.js';
 import type { ServerParts } from '../server-parts.js';
@@ -15,12 +15,7 @@ const erasureBodySchema = z.strictObject({
   owner_id: z
     .string()
     .regex(OWNER_ID_PATTERN, 'must be an owner id as GET /admin/memory/owners lists them'),
-  reason: z
-    .string()
-    .trim()
-    .min(10, 'must say why, in at least 10 characters')
-    .max(500)
-    .refine(isAcceptableReason, 'must be one line of printable text'),
+  reason: writtenReasonSchema,
 });
 
 /**
