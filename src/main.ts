@@ -10,7 +10,7 @@ import {
   type ConfiguredDestination,
   type EgressDenial,
 } from './egress/index.js';
-import { createRedactor } from './redaction/index.js';
+import { createRedactor, type Redactor } from './redaction/index.js';
 import {
   epochKeyFileOf,
   epochScheduleOf,
@@ -18,6 +18,7 @@ import {
   resolveMasterKey,
   RetentionSweeper,
   type Memory,
+  type MemoryTextFilter,
 } from './memory/index.js';
 import { buildServer } from './server/index.js';
 import { openStore, storeLocation, type MoatStore, type StoreLocation } from './store/index.js';
@@ -91,12 +92,14 @@ export async function startMoat(
   try {
     await auditLog.recordStart(config);
     await auditExpiredRules(policy, auditLog);
+    const redactor = config.redaction.enabled ? await createRedactor(config.redaction) : undefined;
     const memory = await openMemory({
       store,
       masterKey: masterKey.key,
       retention: config.memory.retention,
       epochs: epochScheduleOf(config.keys),
       epochKeyFile: epochKeyFileOf(config),
+      filterText: memoryFilterOf(redactor),
     });
     serving = await startServing(config, {
       logger: log.logger,
@@ -104,6 +107,7 @@ export async function startMoat(
       auditor: auditLog,
       memory,
       metrics,
+      redactor,
     });
     sweeper = startSweeper({ memory, metrics, config, logger: log.logger });
     // Only once Moat listens: a key made before a failed start would stay in the store while
@@ -154,18 +158,33 @@ async function openStoreOrCloseLog(location: StoreLocation, log: MoatLogger): Pr
   }
 }
 
+/**
+ * Everything saved to memory, whatever route it came by, passes the memory direction of
+ * redaction policy before it is sealed; a blocked class refuses the save.
+ */
+function memoryFilterOf(redactor: Redactor | undefined): MemoryTextFilter | undefined {
+  if (redactor === undefined) return undefined;
+  return async (text) => (await redactor.apply(text, { direction: 'memory' })).text;
+}
+
 /** Loads the catalog and listens; when either fails, closes what it had opened. */
 async function startServing(
   config: MoatConfig,
-  parts: { logger: Logger; store: MoatStore; auditor: Auditor; memory: Memory; metrics: Metrics },
+  parts: {
+    logger: Logger;
+    store: MoatStore;
+    auditor: Auditor;
+    memory: Memory;
+    metrics: Metrics;
+    redactor: Redactor | undefined;
+  },
 ): Promise<Serving> {
   const catalog = await loadCatalog(config);
   const closers = [() => catalog.close()];
 
   try {
     const webAssets = config.web.enabled ? WebAssets.load() : undefined;
-    const redactor = config.redaction.enabled ? await createRedactor(config.redaction) : undefined;
-    const app = buildServer({ ...parts, config, catalog, webAssets, redactor });
+    const app = buildServer({ ...parts, config, catalog, webAssets });
     closers.unshift(() => app.close());
     const url = await app.listen({ host: config.server.host, port: config.server.port });
     return { url, catalog, close: () => closeInOrder(closers) };

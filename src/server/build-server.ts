@@ -36,6 +36,7 @@ import { registerWebPage } from './routes/web-page.js';
 import { installSecurityHeaders } from './security-headers.js';
 import { SessionCookie } from './session-cookie.js';
 import { registerMemory } from './routes/memory.js';
+import { registerMemoryChats } from './routes/memory-chats.js';
 import type { ServerParts } from './server-parts.js';
 
 export interface BuildServerOptions {
@@ -106,6 +107,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerAdminKeys(app, parts);
   registerAdminAudit(app, parts);
   registerMemory(app, parts);
+  registerMemoryChats(app, parts);
   if (options.breakGlass !== undefined) {
     registerBreakGlass(app, { ...parts, breakGlass: options.breakGlass });
   }

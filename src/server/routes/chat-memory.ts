@@ -3,6 +3,7 @@ import type { ChatRequest } from '../../inference/index.js';
 import { DEFAULT_DATA_CLASS, type StoredMessage } from '../../memory/index.js';
 import { assertScope, ownerOf } from '../authenticate.js';
 import type { ChatRequestBody } from '../chat-request-schema.js';
+import { auditMemory } from '../memory-audit.js';
 import type { ServerParts } from '../server-parts.js';
 
 /** Longest piece of one item put into a prompt as context, in characters. */
@@ -82,5 +83,6 @@ export async function saveExchange(
     },
     { text: exchange.answer, messages },
   );
+  await auditMemory(parts.auditor, request, { action: 'memory.saved', itemId: saved.id });
   return saved.id;
 }

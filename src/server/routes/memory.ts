@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MoatError } from '../../errors/index.js';
 import { DEFAULT_DATA_CLASS, isItemId, MAX_LIST_ITEMS } from '../../memory/index.js';
 import { ownerOf, requesterOf } from '../authenticate.js';
+import { auditMemory } from '../memory-audit.js';
 import type { ServerParts } from '../server-parts.js';
 import { validateBody } from '../validate-body.js';
 import { DOCUMENT_FIELDS, documentBodySchema, documentContent } from './document-body.js';
@@ -41,6 +42,7 @@ export function registerMemory(app: FastifyInstance, parts: ServerParts): void {
       },
       content,
     );
+    await auditMemory(parts.auditor, request, { action: 'memory.saved', itemId: saved.id });
     return reply.code(201).send(toWireMetadata(saved));
   });
 
@@ -58,17 +60,20 @@ export function registerMemory(app: FastifyInstance, parts: ServerParts): void {
 
   app.delete('/v1/memory/:id', { onRequest }, async (request) => {
     const ownerId = ownerOf(request);
-    const receipt = await eraser.deleteItem(ownerId, itemIdOf(request), {
+    const itemId = itemIdOf(request);
+    const receipt = await eraser.deleteItem(ownerId, itemId, {
       kind: 'item-deletion',
       requestedBy: requesterOf(request),
     });
     if (receipt === undefined) throw new MoatError('memory_item_not_found', { param: 'id' });
+    await auditMemory(parts.auditor, request, { action: 'memory.deleted', itemId });
     return { deleted: true, receipt };
   });
 
   app.delete('/v1/memory', { onRequest }, async (request) => {
     const ownerId = ownerOf(request);
     const receipt = await eraser.eraseOwner(ownerId, requesterOf(request));
+    await auditMemory(parts.auditor, request, { action: 'memory.erased' });
     return { erased: true, receipt };
   });
 
