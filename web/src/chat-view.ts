@@ -11,13 +11,25 @@ export interface ChatView {
   root: HTMLElement;
   conversation: Conversation;
   /** Sets the line that says what happens to this conversation. */
-  setStorageLine(text: string): void;
+  setStorageLine(...content: (Node | string)[]): void;
+  /** True while an answer is being written. */
+  readonly isRunning: boolean;
   /** Stops any answer being written and forgets the conversation. */
   reset(): void;
 }
 
+export interface ChatViewOptions {
+  api: MoatApi;
+  picker: HTMLSelectElement;
+  /** Buttons beside Send. */
+  actions: readonly HTMLElement[];
+  /** Called when an answer starts or ends, and when the conversation is cleared. */
+  onChange: () => void;
+}
+
 interface ChatParts {
   api: MoatApi;
+  onChange: () => void;
   picker: HTMLSelectElement;
   conversation: Conversation;
   list: HTMLElement;
@@ -29,14 +41,14 @@ interface ChatParts {
 }
 
 /** The conversation, the composer, and the streaming of answers. */
-export function createChatView(
-  api: MoatApi,
-  picker: HTMLSelectElement,
-  actions: readonly HTMLElement[],
-): ChatView {
-  const parts = buildParts(api, picker);
-  const storageLine = element('p', { className: 'storage-line', text: NOT_STORED_TEXT });
-  const composer = buildComposer(parts, actions);
+export function createChatView(options: ChatViewOptions): ChatView {
+  const parts = buildParts(options);
+  const storageLine = element('p', {
+    className: 'storage-line',
+    text: NOT_STORED_TEXT,
+    attributes: { 'aria-live': 'polite' },
+  });
+  const composer = buildComposer(parts, options.actions);
   const root = element('section', { className: 'chat', attributes: { 'aria-label': 'Chat' } }, [
     storageLine,
     parts.list,
@@ -47,8 +59,11 @@ export function createChatView(
   return {
     root,
     conversation: parts.conversation,
-    setStorageLine: (text) => {
-      storageLine.textContent = text;
+    setStorageLine: (...content) => {
+      storageLine.replaceChildren(...content);
+    },
+    get isRunning() {
+      return parts.running !== undefined;
     },
     reset: () => {
       parts.running?.abort();
@@ -56,14 +71,16 @@ export function createChatView(
       replaceChildren(parts.list);
       parts.errorLine.textContent = '';
       storageLine.textContent = NOT_STORED_TEXT;
+      parts.onChange();
     },
   };
 }
 
-function buildParts(api: MoatApi, picker: HTMLSelectElement): ChatParts {
+function buildParts({ api, picker, onChange }: ChatViewOptions): ChatParts {
   return {
     api,
     picker,
+    onChange,
     conversation: new Conversation(),
     list: element('div', {
       className: 'messages',
@@ -125,10 +142,15 @@ async function send(parts: ChatParts): Promise<void> {
   const controller = new AbortController();
   setRunning(parts, controller);
   try {
-    await streamAnswer(parts, controller.signal, (piece) => {
-      reply.content += piece;
-      answer.setText(reply.content);
-      answer.root.scrollIntoView({ block: 'end' });
+    await streamAnswer(parts, controller.signal, {
+      onRedacted: (classes) => {
+        question.setNote(`Redacted before the model saw it: ${classes.join(', ')}`);
+      },
+      onPiece: (piece) => {
+        reply.content += piece;
+        answer.setText(reply.content);
+        answer.root.scrollIntoView({ block: 'end' });
+      },
     });
   } catch (thrown) {
     showFailure(parts, answer, thrown);
@@ -139,10 +161,16 @@ async function send(parts: ChatParts): Promise<void> {
   }
 }
 
+interface AnswerListeners {
+  /** The classes policy masked or pseudonymized before the model saw the request. */
+  onRedacted: (classes: readonly string[]) => void;
+  onPiece: (piece: string) => void;
+}
+
 async function streamAnswer(
   parts: ChatParts,
   signal: AbortSignal,
-  onPiece: (piece: string) => void,
+  listeners: AnswerListeners,
 ): Promise<void> {
   const history = parts.conversation.messages.filter((message) => message.content !== '');
   const response = await parts.api.send('/v1/chat/completions', {
@@ -150,7 +178,21 @@ async function streamAnswer(
     body: { model: parts.picker.value, messages: history, stream: true },
     signal,
   });
-  for await (const piece of readChatStream(response)) onPiece(piece);
+  const classes = redactedClasses(response);
+  if (classes.length > 0) listeners.onRedacted(classes);
+  for await (const piece of readChatStream(response)) listeners.onPiece(piece);
+}
+
+/**
+ * Moat names the classes, never the values, in one header. Anything not shaped like a class
+ * name is dropped, so the notice can only ever show names.
+ */
+function redactedClasses(response: Response): string[] {
+  const header = response.headers.get('x-moat-redacted') ?? '';
+  return header
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => /^[A-Z][A-Z0-9_]{0,39}$/.test(name));
 }
 
 function showFailure(parts: ChatParts, answer: MessageView, thrown: unknown): void {
@@ -171,4 +213,5 @@ function setRunning(parts: ChatParts, controller: AbortController | undefined): 
   parts.sendButton.textContent = isRunning ? 'Stop' : 'Send';
   parts.sendButton.classList.toggle('stop', isRunning);
   parts.sendButton.setAttribute('aria-label', isRunning ? 'Stop the answer' : 'Send');
+  parts.onChange();
 }

@@ -12,6 +12,8 @@ const WORDS_BY_CODE: Readonly<Record<string, string>> = {
   session_expired: 'Your session has ended. Sign in again.',
   missing_session: 'You are signed out. Sign in again.',
   invalid_credentials: 'That name and password do not match.',
+  memory_item_not_found: 'That item no longer exists: it was deleted or has expired.',
+  insufficient_scope: 'Your account is not allowed to do this.',
   csrf_failed: 'The page is out of date. Reload it and try again.',
   upstream_unavailable: 'The model’s server cannot be reached right now.',
   upstream_timeout: 'The model’s server did not answer in time.',
