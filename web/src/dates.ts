@@ -7,13 +7,17 @@ export function formatDay(time: Date): string {
   return time.toLocaleDateString(undefined, DATE_FORMAT);
 }
 
-/** A `<time>` that shows the day and carries the exact moment for machines. */
-export function timeElement(time: Date): HTMLTimeElement {
-  const created = element('time', {
-    text: formatDay(time),
+/**
+ * A `<time>` that shows the day (or, with `isExact`, the day and the time of day) and
+ * carries the exact moment for machines.
+ */
+export function timeElement(time: Date, isExact = false): HTMLTimeElement {
+  return element('time', {
+    text: isExact
+      ? time.toLocaleString(undefined, { ...DATE_FORMAT, hour: 'numeric', minute: '2-digit' })
+      : formatDay(time),
     attributes: { datetime: time.toISOString(), title: time.toLocaleString() },
   });
-  return created;
 }
 
 /** Unix seconds, as Moat's memory answers carry times, to a Date. */

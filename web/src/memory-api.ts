@@ -63,7 +63,7 @@ export async function saveChat(
 }
 
 export async function listItems(api: MoatApi): Promise<ItemSummary[]> {
-  return (await api.getJson<{ data: ItemSummary[] }>('/v1/memory')).data;
+  return (await api.getJson<{ data: ItemSummary[] }>('/v1/memory?limit=1000')).data;
 }
 
 export async function openItem(api: MoatApi, id: string): Promise<OpenedItem> {

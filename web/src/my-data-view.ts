@@ -116,14 +116,16 @@ async function open(parts: Parts, id: string): Promise<void> {
 
 async function remove(parts: Parts, id: string): Promise<void> {
   parts.error.textContent = '';
+  parts.root.setAttribute('aria-busy', 'true');
   try {
-    showReceipt(parts, await deleteItem(parts.api, id));
+    const receipt = await deleteItem(parts.api, id);
     parts.onDeleted([id]);
+    await refresh(parts);
+    showReceipt(parts, receipt);
   } catch (thrown) {
+    await refresh(parts);
     showError(parts, 'The deletion did not finish; try again to complete it.', thrown);
   }
-  await refresh(parts);
-  parts.receipts.querySelector('h3')?.focus();
 }
 
 function confirmErase(parts: Parts): void {
@@ -149,21 +151,28 @@ function confirmErase(parts: Parts): void {
 
 async function eraseAll(parts: Parts): Promise<void> {
   parts.error.textContent = '';
+  parts.root.setAttribute('aria-busy', 'true');
   try {
-    showReceipt(parts, await eraseEverything(parts.api));
+    const receipt = await eraseEverything(parts.api);
     parts.onDeleted('everything');
+    await refresh(parts);
+    showReceipt(parts, receipt);
   } catch (thrown) {
+    await refresh(parts);
     showError(parts, 'Erasing did not finish; try again to complete it.', thrown);
   }
-  await refresh(parts);
-  parts.receipts.querySelector('h3')?.focus();
 }
 
-/** The newest receipt first; earlier ones stay until the page is left. */
+/**
+ * The newest receipt first; earlier ones stay until the page is left. Focus moves to it,
+ * since the button that was pressed may be gone with its item.
+ */
 function showReceipt(parts: Parts, receipt: DeletionReceipt): void {
   const view = createReceiptView(receipt);
-  view.querySelector('h3')?.setAttribute('tabindex', '-1');
+  const heading = view.querySelector('h3');
+  heading?.setAttribute('tabindex', '-1');
   parts.receipts.prepend(view);
+  heading?.focus();
 }
 
 function showError(parts: Parts, what: string, thrown: unknown): void {

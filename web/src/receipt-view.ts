@@ -21,14 +21,14 @@ export function createReceiptView(receipt: DeletionReceipt): HTMLElement {
   const facts = element('dl', { className: 'receipt-facts' }, [
     ...fact('What', KIND_WORDS[payload.kind] ?? payload.kind),
     ...fact('Items', String(payload.items.count)),
-    ...fact('Item ids (SHA-256)', payload.items.hashedIds.join('\n') || 'none'),
+    ...fact('Item ids (SHA-256)', code(payload.items.hashedIds.join('\n') || 'none')),
     ...fact(
       'Keys destroyed',
-      payload.keysDestroyed.map((key) => `${key.role} ${key.keyId}`).join('\n') || 'none',
+      code(payload.keysDestroyed.map((key) => `${key.role} ${key.keyId}`).join('\n') || 'none'),
     ),
-    ...fact('Destroyed at', timeElement(new Date(payload.destroyedAt))),
-    ...fact('No copy readable after', timeElement(new Date(payload.unrecoverableAfter))),
-    ...fact('Signed by key', receipt.keyId),
+    ...fact('Destroyed at', timeElement(new Date(payload.destroyedAt), true)),
+    ...fact('No copy readable after', timeElement(new Date(payload.unrecoverableAfter), true)),
+    ...fact('Signed by key', code(receipt.keyId)),
   ]);
   const copy = button('Copy receipt', () => {
     navigator.clipboard.writeText(json).then(
@@ -46,6 +46,10 @@ export function createReceiptView(receipt: DeletionReceipt): HTMLElement {
     element('div', { className: 'receipt-actions' }, [copy, download, status]),
     element('pre', { className: 'receipt-json', text: json }),
   ]);
+}
+
+function code(text: string): HTMLElement {
+  return element('code', { text });
 }
 
 function fact(term: string, value: string | Node): HTMLElement[] {
