@@ -40,7 +40,10 @@ const pageComplaints: string[] = [];
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  moat = await startTestMoat();
+  // Account numbers may go to the model (pseudonymized) but never into memory.
+  moat = await startTestMoat({
+    config: { redaction: { policy: { IBAN_CODE: { memory: 'block' } } } },
+  });
   folder = mkdtempSync(join(tmpdir(), 'moat-page-memory-'));
   for (const person of [ALICE, BOB]) {
     const added = await runCliCaptured(
@@ -151,6 +154,8 @@ describe.skipIf(!hasChromium)('saving and managing memory on the chat page', () 
   const savedCanary = canary();
   const emailCanary = canary();
   let aliceItemId = '';
+  /** The demo model's answer to the saved question; its random weights may give none. */
+  let savedAnswer = '';
 
   it('chats without saving, and nothing of it exists on the server or in the browser', async () => {
     await signIn(page, ALICE);
@@ -178,10 +183,57 @@ describe.skipIf(!hasChromium)('saving and managing memory on the chat page', () 
     expect(await notice.innerText()).not.toContain(emailCanary);
   });
 
+  it('says in plain words when policy blocks a message, and the next one goes without it', async () => {
+    const secret = `password=${canary()}Aa1!`;
+    const before = await page.locator('.message.user').count();
+    await chat(page, `Log in with ${secret}`);
+    await expect(page.locator('.chat .error').innerText()).resolves.toBe(
+      'This was blocked by your organisation’s data policy and went nowhere. It holds: SECRET.',
+    );
+    await expect(
+      page.locator('.message.user').nth(before).locator('.message-note').innerText(),
+    ).resolves.toBe('Not sent, and not part of the conversation.');
+
+    const sent = page.waitForRequest((request) => request.url().endsWith('/v1/chat/completions'));
+    await chat(page, 'Something harmless');
+    expect((await sent).postData()).not.toContain(secret);
+    await expect(page.locator('.chat .error').innerText()).resolves.toBe('');
+  });
+
+  it('says why a save failed, sends nothing out of bounds, and the line stays true', async () => {
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await chat(page, 'Pay it to DE89 3704 0044 0532 0130 00 please');
+    const saves = () => requests.filter((sent) => sent.url.endsWith('/v1/memory/chats')).length;
+    const savesBefore = saves();
+
+    await page.getByRole('button', { name: 'Save…' }).click();
+    const error = page.getByRole('dialog').locator('.error');
+    await page.locator('#retention-days').fill('400');
+    await page.locator('#retention-days').press('Enter');
+    await expect(error.innerText()).resolves.toBe('Choose a whole number of days from 1 to 365.');
+    expect(saves()).toBe(savesBefore);
+
+    await page.locator('#retention-days').fill('2');
+    await page.locator('#retention-days').press('Enter');
+    await error.filter({ hasText: 'Saving failed.' }).waitFor();
+    await expect(error.innerText()).resolves.toBe(
+      'Saving failed. This was blocked by your organisation’s data policy and went nowhere. ' +
+        'It holds: IBAN_CODE.',
+    );
+    expect(saves()).toBe(savesBefore + 1);
+    await page.keyboard.press('Escape');
+    await expect(page.locator('.storage-line').innerText()).resolves.toMatch(/^Not stored\./);
+    const stored = await page.evaluate(async () => {
+      const listed = (await (await fetch('/v1/memory')).json()) as { data: unknown[] };
+      return listed.data.length;
+    });
+    expect(stored).toBe(0);
+  });
+
   it('shows the retention before saving, and saves for fewer days when asked', async () => {
     await page.getByRole('button', { name: 'New chat' }).click();
     await expect(page.getByRole('button', { name: 'Save…' }).isDisabled()).resolves.toBe(true);
-    await chat(page, `Keep this: ${savedCanary}`);
+    savedAnswer = await chat(page, `Keep this: ${savedCanary}`);
 
     await page.getByRole('button', { name: 'Save…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Save this conversation' });
@@ -221,7 +273,9 @@ describe.skipIf(!hasChromium)('saving and managing memory on the chat page', () 
     await openButton.click();
     const dialog = page.getByRole('dialog', { name: 'Saved chat' });
     await expect(dialog.locator('.turn.user').innerText()).resolves.toContain(savedCanary);
-    await expect(dialog.locator('.turn.assistant').count()).resolves.toBe(1);
+    const answers = dialog.locator('.turn.assistant .message-body');
+    if (savedAnswer === '') await expect(answers.count()).resolves.toBe(0);
+    else expect((await answers.innerText()).trim()).toBe(savedAnswer);
     await page.keyboard.press('Escape');
     await expect(dialog.count()).resolves.toBe(0);
     expect(await openButton.evaluate((button) => document.activeElement === button)).toBe(true);

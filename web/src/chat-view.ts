@@ -3,6 +3,7 @@ import { readChatStream } from './chat-stream.js';
 import { Conversation } from './conversation.js';
 import { element, replaceChildren } from './dom.js';
 import { createMessageView, type MessageView } from './message-view.js';
+import { classNamesIn } from './redacted-classes.js';
 
 export const NOT_STORED_TEXT =
   'Not stored. This conversation lives only in this page; reloading it forgets everything.';
@@ -140,6 +141,7 @@ async function send(parts: ChatParts): Promise<void> {
   const reply = parts.conversation.add({ role: 'assistant', content: '' });
 
   const controller = new AbortController();
+  let isBlocked = false;
   setRunning(parts, controller);
   try {
     await streamAnswer(parts, controller.signal, {
@@ -154,9 +156,14 @@ async function send(parts: ChatParts): Promise<void> {
     });
   } catch (thrown) {
     showFailure(parts, answer, thrown);
+    isBlocked = thrown instanceof ApiError && thrown.code === 'content_blocked';
+    if (isBlocked) question.setNote('Not sent, and not part of the conversation.');
   } finally {
-    setRunning(parts, undefined);
     parts.conversation.dropEmptyAnswer();
+    // A refused question stays on screen but leaves the history, or every later message
+    // would carry it and be refused too.
+    if (isBlocked) parts.conversation.dropUnsentQuestion();
+    setRunning(parts, undefined);
     parts.input.focus();
   }
 }
@@ -183,16 +190,9 @@ async function streamAnswer(
   for await (const piece of readChatStream(response)) listeners.onPiece(piece);
 }
 
-/**
- * Moat names the classes, never the values, in one header. Anything not shaped like a class
- * name is dropped, so the notice can only ever show names.
- */
+/** Moat names the classes, never the values, in one header. */
 function redactedClasses(response: Response): string[] {
-  const header = response.headers.get('x-moat-redacted') ?? '';
-  return header
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => /^[A-Z][A-Z0-9_]{0,39}$/.test(name));
+  return classNamesIn(response.headers.get('x-moat-redacted') ?? '');
 }
 
 function showFailure(parts: ChatParts, answer: MessageView, thrown: unknown): void {

@@ -53,7 +53,8 @@ export async function openSaveDialog(options: SaveDialogOptions): Promise<void> 
   days.addEventListener('input', showDeletedOn);
   showDeletedOn();
 
-  const form = element('form', { className: 'save-form' }, [
+  // The page checks the number itself, to say what is wrong in its own words.
+  const form = element('form', { className: 'save-form', attributes: { novalidate: '' } }, [
     element('p', { text: retentionSentence(limits, defaultDays, maxDays) }),
     element('label', { className: 'field' }, [element('span', { text: 'Keep for (days)' }), days]),
     deletedOn,
