@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chat, noTraces, readBrowserTraces, signIn } from './support/chat-page.js';
+import { chat, noTraces, readBrowserTraces, signIn, waitUntilIdle } from './support/chat-page.js';
 import { runCliCaptured } from './support/cli-run.js';
 import {
   isChromiumAvailable,
@@ -181,6 +181,22 @@ describe.skipIf(!hasChromium)('saving and managing memory on the chat page', () 
       page.locator('.message.user').first().locator('.message-note').innerText(),
     ).resolves.toBe('');
     expect(await notice.innerText()).not.toContain(emailCanary);
+  });
+
+  it('adds a line with Shift+Enter and sends with Enter', async () => {
+    const before = await page.locator('.message.user').count();
+    await page.locator('#prompt').fill('line one');
+    await page.locator('#prompt').press('Shift+Enter');
+    await page.keyboard.type('line two');
+    await expect(page.locator('#prompt').inputValue()).resolves.toBe('line one\nline two');
+    await expect(page.locator('.message.user').count()).resolves.toBe(before);
+
+    await page.locator('#prompt').press('Enter');
+    await page.locator('.message.user').nth(before).waitFor();
+    await expect(
+      page.locator('.message.user').nth(before).locator('.message-body').innerText(),
+    ).resolves.toBe('line one\nline two');
+    await waitUntilIdle(page);
   });
 
   it('says in plain words when policy blocks a message, and the next one goes without it', async () => {
