@@ -13,6 +13,8 @@ export interface ChatView {
   conversation: Conversation;
   /** Sets the line that says what happens to this conversation. */
   setStorageLine(...content: (Node | string)[]): void;
+  /** Says, in the error line under the conversation, what went wrong. */
+  showError(text: string): void;
   /** True while an answer is being written. */
   readonly isRunning: boolean;
   /** Stops any answer being written and forgets the conversation. */
@@ -62,6 +64,9 @@ export function createChatView(options: ChatViewOptions): ChatView {
     conversation: parts.conversation,
     setStorageLine: (...content) => {
       storageLine.replaceChildren(...content);
+    },
+    showError: (text) => {
+      parts.errorLine.textContent = text;
     },
     get isRunning() {
       return parts.running !== undefined;

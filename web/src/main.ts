@@ -1,6 +1,6 @@
 import './styles.css';
 import { ApiError, MoatApi } from './api-client.js';
-import { createChatView, NOT_STORED_TEXT, type ChatView } from './chat-view.js';
+import { createChatView, type ChatView } from './chat-view.js';
 import { fromUnixSeconds, timeElement } from './dates.js';
 import { element, replaceChildren } from './dom.js';
 import type { ItemSummary } from './memory-api.js';
@@ -39,16 +39,16 @@ function showSignIn(root: HTMLElement, proxyIdentity: boolean): void {
   view.querySelector('input')?.focus();
 }
 
-/** Which saved item holds the conversation on screen, if the person saved it. */
+/** The saved copies of the conversation on screen, oldest first; one per press of Save. */
 interface SavedCopy {
-  itemId?: string | undefined;
+  items: ItemSummary[];
 }
 
 async function showChat(root: HTMLElement, state: SignedIn): Promise<void> {
   const picker = await createModelPicker(api);
   const newChat = element('button', { text: 'New chat', attributes: { type: 'button' } });
   const saveButton = element('button', { text: 'Save…', attributes: { type: 'button' } });
-  const saved: SavedCopy = {};
+  const saved: SavedCopy = { items: [] };
   const chat = createChatView({
     api,
     picker,
@@ -59,7 +59,7 @@ async function showChat(root: HTMLElement, state: SignedIn): Promise<void> {
   });
   saveButton.disabled = true;
   newChat.addEventListener('click', () => {
-    saved.itemId = undefined;
+    saved.items = [];
     chat.reset();
   });
   saveButton.addEventListener('click', () => {
@@ -84,23 +84,33 @@ function saveConversation(root: HTMLElement, chat: ChatView, saved: SavedCopy): 
     host: root,
     messages: chat.conversation.messages.filter((message) => message.content !== ''),
     onSaved: (item) => {
-      saved.itemId = item.id;
+      saved.items.push(item);
       chat.setStorageLine(...savedLine(item));
     },
   }).catch((thrown: unknown) => {
-    chat.setStorageLine(NOT_STORED_TEXT, ' ', failureWords('Saving is not possible now.', thrown));
+    chat.showError(failureWords('Saving is not possible now.', thrown));
   });
 }
 
-/** My data; deleting the saved copy of the conversation on screen makes it unsaved again. */
+/**
+ * My data; deleting a saved copy of the conversation on screen changes what its line says:
+ * to the newest copy left, or to unsaved once none is.
+ */
 function myDataFor(chat: ChatView, saved: SavedCopy): MyDataView {
   return createMyDataView({
     api,
     onDeleted: (deleted) => {
-      if (saved.itemId === undefined) return;
-      if (deleted !== 'everything' && !deleted.includes(saved.itemId)) return;
-      saved.itemId = undefined;
-      chat.setStorageLine('Not stored. The saved copy of this conversation was deleted.');
+      if (saved.items.length === 0) return;
+      const left =
+        deleted === 'everything' ? [] : saved.items.filter((item) => !deleted.includes(item.id));
+      if (left.length === saved.items.length) return;
+      saved.items = left;
+      const newest = left.at(-1);
+      if (newest === undefined) {
+        chat.setStorageLine('Not stored. The saved copy of this conversation was deleted.');
+      } else {
+        chat.setStorageLine(...savedLine(newest));
+      }
     },
   });
 }
