@@ -110,6 +110,17 @@ async function saveFor(days: number): Promise<void> {
   await page.locator('.storage-line time').waitFor();
 }
 
+/** Deletes the newest item from My data and waits for its receipt. */
+async function deleteNewestItem(): Promise<void> {
+  const receipts = await page.locator('.receipt').count();
+  await page
+    .locator('.my-data .item')
+    .first()
+    .getByRole('button', { name: /^Delete/ })
+    .click();
+  await page.locator('.receipt').nth(receipts).waitFor();
+}
+
 /** Checks a receipt with `moat receipt verify`, the project's own verification. */
 async function verifyReceipt(json: string): Promise<string> {
   const file = join(folder, `receipt-${randomBytes(4).toString('hex')}.json`);
@@ -304,12 +315,7 @@ describe.skipIf(!hasChromium)('saving and managing memory on the chat page', () 
       return listed.data[0]?.key_id;
     });
     expect(itemKeyId).toMatch(/^[0-9a-z_-]{8,}$/i);
-    await page
-      .locator('.my-data .item')
-      .first()
-      .getByRole('button', { name: /^Delete/ })
-      .click();
-    await page.locator('.receipt').first().waitFor();
+    await deleteNewestItem();
     const { json, receipt } = await newestReceipt();
 
     expect(receipt.payload.kind).toBe('item-deletion');
@@ -338,9 +344,23 @@ describe.skipIf(!hasChromium)('saving and managing memory on the chat page', () 
     );
   });
 
-  it('erases everything only after a confirmation, with its receipt', async () => {
+  it('keeps the line true when one of two saved copies is deleted', async () => {
+    const startedAt = Date.now();
     await saveFor(1);
     await chat(page, 'One more turn');
+    await saveFor(2);
+    await openMyData();
+    await deleteNewestItem();
+    await backToChat();
+
+    await expect(page.locator('.storage-line').innerText()).resolves.toMatch(/^Saved — deleted on/);
+    const deletedOn = Date.parse(
+      (await page.locator('.storage-line time').getAttribute('datetime')) ?? '',
+    );
+    expect(Math.abs(deletedOn - (startedAt + DAY_MS))).toBeLessThan(120_000);
+  });
+
+  it('erases everything only after a confirmation, with its receipt', async () => {
     await saveFor(2);
     await openMyData();
     await expect(page.locator('.my-data .item').count()).resolves.toBe(2);
