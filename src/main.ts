@@ -173,6 +173,15 @@ async function openStoreOrCloseLog(location: StoreLocation, log: MoatLogger): Pr
   }
 }
 
+/**
+ * Everything saved to memory, whatever route it came by, passes the memory direction of
+ * redaction policy before it is sealed; a blocked class refuses the save.
+ */
+function memoryFilterOf(redactor: Redactor | undefined): MemoryTextFilter | undefined {
+  if (redactor === undefined) return undefined;
+  return async (text) => (await redactor.apply(text, { direction: 'memory' })).text;
+}
+
 /** Loads the catalog and listens; when either fails, closes what it had opened. */
 async function startServing(
   config: MoatConfig,
@@ -240,16 +249,6 @@ async function startBreakGlass(
   });
   await breakGlass.start();
   return breakGlass;
-}
-
-/**
- * What may be sealed into memory: every text of an item goes through the redaction policy's
- * `memory` direction first, whichever route saves it. A class the policy blocks refuses the
- * save with `content_blocked`.
- */
-function memoryFilterOf(redactor: Redactor | undefined): MemoryTextFilter | undefined {
-  if (redactor === undefined) return undefined;
-  return async (text) => (await redactor.apply(text, { direction: 'memory' })).text;
 }
 
 /**

@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../src/audit/index.js';
+import { hashItemId } from '../src/memory/index.js';
 import { callJson, newCanary, saveDocument } from './support/memory-client.js';
 import { runCliCaptured } from './support/cli-run.js';
 import { startTestMoat, type TestMoat } from './support/test-moat.js';
@@ -80,17 +81,17 @@ describe('memory in the audit log', () => {
       ['memory.deleted', 'key', owner],
       ['memory.erased', 'key', owner],
     ]);
-    expect(entries[0]?.targets).toEqual([`owner:${owner}`, `item:${first}`]);
-    expect(entries[1]?.targets).toEqual([`owner:${owner}`, `item:${second}`]);
+    expect(entries[0]?.targets).toEqual([`owner:${owner}`, `memory-item:${hashItemId(first)}`]);
+    expect(entries[1]?.targets).toEqual([`owner:${owner}`, `memory-item:${hashItemId(second)}`]);
     expect(entries[2]?.targets).toEqual([
       `owner:${owner}`,
-      `item:${first}`,
+      `memory-item:${hashItemId(first)}`,
       'items:1',
       `receipt:${receiptIdOf(deleted.body)}`,
     ]);
     expect(entries[3]?.targets).toEqual([
       `owner:${owner}`,
-      `item:${second}`,
+      `memory-item:${hashItemId(second)}`,
       'items:1',
       `receipt:${receiptIdOf(erased.body)}`,
     ]);

@@ -28,7 +28,9 @@ describe('EpochKeyFile', () => {
     const made = first.currentKey(Date.now());
     const seen = second.currentKey(Date.now());
 
-    expect(first.isDestroyed('aaaaaaaaaaaaaaaa') && first.isDestroyed('bbbbbbbbbbbbbbbb')).toBe(true);
+    expect(first.isDestroyed('aaaaaaaaaaaaaaaa') && first.isDestroyed('bbbbbbbbbbbbbbbb')).toBe(
+      true,
+    );
     expect(seen.epoch).toBe(made.epoch);
     expect(seen.key.id).toBe(made.key.id);
     expect(existsSync(`${path}.lock`)).toBe(false);

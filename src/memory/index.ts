@@ -20,7 +20,12 @@ export {
 } from './memory-service.js';
 export { MemoryEraser } from './memory-eraser.js';
 export { MemoryKeyring } from './memory-keyring.js';
-export { RetentionPolicy, DEFAULT_DATA_CLASS, type RetentionSettings } from './retention-policy.js';
+export {
+  RetentionPolicy,
+  DEFAULT_DATA_CLASS,
+  type RetentionLimits,
+  type RetentionSettings,
+} from './retention-policy.js';
 export type { MemoryContent, StoredMessage } from './memory-content.js';
 export {
   hashItemId,

@@ -1,5 +1,5 @@
 import { SYSTEM_ACTOR, type AuditAction, type AuditActor, type Auditor } from '../audit/index.js';
-import type { DeletionKind, DeletionReceipt } from './deletion-receipt.js';
+import { hashItemId, type DeletionKind, type DeletionReceipt } from './deletion-receipt.js';
 
 /** The audit action each kind of deletion is recorded as. */
 const DELETION_ACTIONS = {
@@ -14,7 +14,9 @@ const TARGET_ID_PATTERN = /^[A-Za-z0-9._:@/+=~-]{1,128}$/;
 /**
  * Accounts for what memory does: which owner saved or lost which item, by whose request,
  * with which receipt. Ids and counts only: the audit log never sees a title or a word.
- * Without an auditor (a command that only reads) it records nothing.
+ * Items are named by the hash their receipts use, so an auditor can match a save to its
+ * deletion and its receipt. Without an auditor (a command that only reads) it records
+ * nothing.
  */
 export class MemoryAudit {
   readonly #auditor: Auditor | undefined;
@@ -27,7 +29,7 @@ export class MemoryAudit {
     await this.#auditor?.record({
       actor: actorOfOwner(ownerId),
       action: 'memory.saved',
-      targets: [target('owner', ownerId), target('item', itemId)],
+      targets: [target('owner', ownerId), itemTarget(itemId)],
       outcome: 'ok',
     });
   }
@@ -35,7 +37,7 @@ export class MemoryAudit {
   /** One entry per receipt: a single item is named by id, a larger erasure by its count. */
   async shredded(receipt: DeletionReceipt, itemIds: readonly string[]): Promise<void> {
     const { payload } = receipt;
-    const items = itemIds.length === 1 ? [target('item', itemIds[0] ?? '')] : [];
+    const items = itemIds.length === 1 ? [itemTarget(itemIds[0] ?? '')] : [];
     await this.#auditor?.record({
       actor: actorOfRequester(payload.requestedBy),
       action: DELETION_ACTIONS[payload.kind],
@@ -69,6 +71,10 @@ export function actorOfRequester(requestedBy: string): AuditActor {
 /** An owner id is an API key's id, or `user:<id>` for a person of the chat page. */
 function actorOfOwner(ownerId: string): AuditActor {
   return actorOfRequester(ownerId.startsWith('user:') ? ownerId : `key:${ownerId}`);
+}
+
+function itemTarget(itemId: string): string {
+  return `memory-item:${hashItemId(itemId)}`;
 }
 
 function target(kind: string, id: string): string {

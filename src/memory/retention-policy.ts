@@ -30,6 +30,12 @@ export interface RetentionRequest {
   param: string;
 }
 
+/** A kind and data class's retention, in milliseconds. */
+export interface RetentionLimits {
+  defaultMs: number;
+  maxMs: number;
+}
+
 /**
  * Decides how long an item is kept. Every rule that applies (the top level, the item's kind,
  * its data class) limits it: the default is the shortest default, the ceiling the lowest
@@ -47,12 +53,21 @@ export class RetentionPolicy {
     return [DEFAULT_DATA_CLASS, ...Object.keys(this.#settings.dataClasses)];
   }
 
-  /** Milliseconds the item is kept; throws `invalid_request` for a wish past the ceiling. */
-  retentionMs(request: RetentionRequest): number {
+  /**
+   * What applies to an item of this kind and data class: the retention it gets when the
+   * caller asks for nothing, and the longest it may ask for.
+   */
+  limits(request: Pick<RetentionRequest, 'kind' | 'dataClass'>): RetentionLimits {
     const rules = this.#rulesFor(request);
     const maxMs = Math.min(...rules.map((rule) => rule.maxDays ?? Infinity)) * DAY_MS;
     const defaultMs = Math.min(...rules.map((rule) => rule.defaultDays ?? Infinity)) * DAY_MS;
-    if (request.retentionSeconds === undefined) return Math.min(defaultMs, maxMs);
+    return { defaultMs: Math.min(defaultMs, maxMs), maxMs };
+  }
+
+  /** Milliseconds the item is kept; throws `invalid_request` for a wish past the ceiling. */
+  retentionMs(request: RetentionRequest): number {
+    const { defaultMs, maxMs } = this.limits(request);
+    if (request.retentionSeconds === undefined) return defaultMs;
 
     const wishedMs = request.retentionSeconds * 1000;
     if (wishedMs > maxMs) {
@@ -64,7 +79,7 @@ export class RetentionPolicy {
     return wishedMs;
   }
 
-  #rulesFor(request: RetentionRequest): RetentionRule[] {
+  #rulesFor(request: Pick<RetentionRequest, 'kind' | 'dataClass'>): RetentionRule[] {
     const { kinds, dataClasses } = this.#settings;
     const classRule = dataClasses[request.dataClass];
     if (request.dataClass !== DEFAULT_DATA_CLASS && classRule === undefined) {

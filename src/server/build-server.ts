@@ -37,6 +37,7 @@ import { installSecurityHeaders } from './security-headers.js';
 import { SessionCookie } from './session-cookie.js';
 import { registerAdminErasure } from './routes/admin-erasure.js';
 import { registerMemory } from './routes/memory.js';
+import { registerMemoryChats } from './routes/memory-chats.js';
 import type { ServerParts } from './server-parts.js';
 
 export interface BuildServerOptions {
@@ -108,6 +109,7 @@ export function buildServer(options: BuildServerOptions): FastifyInstance {
   registerAdminAudit(app, parts);
   registerMemory(app, parts);
   registerAdminErasure(app, parts);
+  registerMemoryChats(app, parts);
   if (options.breakGlass !== undefined) {
     registerBreakGlass(app, { ...parts, breakGlass: options.breakGlass });
   }

@@ -52,3 +52,20 @@ export function answerFilterFor(request: FastifyRequest): AnswerFilter | undefin
   const session = request.moat.redaction;
   return session === undefined ? undefined : new AnswerFilter(session);
 }
+
+/** The header that names the classes policy masked or pseudonymized on the way to the model. */
+export const REDACTED_CLASSES_HEADER = 'x-moat-redacted';
+
+/**
+ * The classes whose findings were masked or pseudonymized before the model saw the request,
+ * sorted. Class names come from Moat's table and the operator's configuration, never from
+ * the content, so they are safe to send back; values never are.
+ */
+export function redactedClassesOf(request: FastifyRequest): string[] {
+  const tallies = request.moat.redaction?.tallies ?? [];
+  const names = tallies
+    .filter((tally) => tally.direction === 'model')
+    .filter((tally) => tally.action === 'mask' || tally.action === 'pseudonymize')
+    .map((tally) => tally.className);
+  return [...new Set(names)].sort();
+}

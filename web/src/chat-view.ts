@@ -3,6 +3,7 @@ import { readChatStream } from './chat-stream.js';
 import { Conversation } from './conversation.js';
 import { element, replaceChildren } from './dom.js';
 import { createMessageView, type MessageView } from './message-view.js';
+import { classNamesIn } from './redacted-classes.js';
 
 export const NOT_STORED_TEXT =
   'Not stored. This conversation lives only in this page; reloading it forgets everything.';
@@ -11,13 +12,27 @@ export interface ChatView {
   root: HTMLElement;
   conversation: Conversation;
   /** Sets the line that says what happens to this conversation. */
-  setStorageLine(text: string): void;
+  setStorageLine(...content: (Node | string)[]): void;
+  /** Says, in the error line under the conversation, what went wrong. */
+  showError(text: string): void;
+  /** True while an answer is being written. */
+  readonly isRunning: boolean;
   /** Stops any answer being written and forgets the conversation. */
   reset(): void;
 }
 
+export interface ChatViewOptions {
+  api: MoatApi;
+  picker: HTMLSelectElement;
+  /** Buttons beside Send. */
+  actions: readonly HTMLElement[];
+  /** Called when an answer starts or ends, and when the conversation is cleared. */
+  onChange: () => void;
+}
+
 interface ChatParts {
   api: MoatApi;
+  onChange: () => void;
   picker: HTMLSelectElement;
   conversation: Conversation;
   list: HTMLElement;
@@ -29,14 +44,14 @@ interface ChatParts {
 }
 
 /** The conversation, the composer, and the streaming of answers. */
-export function createChatView(
-  api: MoatApi,
-  picker: HTMLSelectElement,
-  actions: readonly HTMLElement[],
-): ChatView {
-  const parts = buildParts(api, picker);
-  const storageLine = element('p', { className: 'storage-line', text: NOT_STORED_TEXT });
-  const composer = buildComposer(parts, actions);
+export function createChatView(options: ChatViewOptions): ChatView {
+  const parts = buildParts(options);
+  const storageLine = element('p', {
+    className: 'storage-line',
+    text: NOT_STORED_TEXT,
+    attributes: { 'aria-live': 'polite' },
+  });
+  const composer = buildComposer(parts, options.actions);
   const root = element('section', { className: 'chat', attributes: { 'aria-label': 'Chat' } }, [
     storageLine,
     parts.list,
@@ -47,8 +62,14 @@ export function createChatView(
   return {
     root,
     conversation: parts.conversation,
-    setStorageLine: (text) => {
-      storageLine.textContent = text;
+    setStorageLine: (...content) => {
+      storageLine.replaceChildren(...content);
+    },
+    showError: (text) => {
+      parts.errorLine.textContent = text;
+    },
+    get isRunning() {
+      return parts.running !== undefined;
     },
     reset: () => {
       parts.running?.abort();
@@ -56,14 +77,16 @@ export function createChatView(
       replaceChildren(parts.list);
       parts.errorLine.textContent = '';
       storageLine.textContent = NOT_STORED_TEXT;
+      parts.onChange();
     },
   };
 }
 
-function buildParts(api: MoatApi, picker: HTMLSelectElement): ChatParts {
+function buildParts({ api, picker, onChange }: ChatViewOptions): ChatParts {
   return {
     api,
     picker,
+    onChange,
     conversation: new Conversation(),
     list: element('div', {
       className: 'messages',
@@ -123,26 +146,43 @@ async function send(parts: ChatParts): Promise<void> {
   const reply = parts.conversation.add({ role: 'assistant', content: '' });
 
   const controller = new AbortController();
+  let isBlocked = false;
   setRunning(parts, controller);
   try {
-    await streamAnswer(parts, controller.signal, (piece) => {
-      reply.content += piece;
-      answer.setText(reply.content);
-      answer.root.scrollIntoView({ block: 'end' });
+    await streamAnswer(parts, controller.signal, {
+      onRedacted: (classes) => {
+        question.setNote(`Redacted before the model saw it: ${classes.join(', ')}`);
+      },
+      onPiece: (piece) => {
+        reply.content += piece;
+        answer.setText(reply.content);
+        answer.root.scrollIntoView({ block: 'end' });
+      },
     });
   } catch (thrown) {
     showFailure(parts, answer, thrown);
+    isBlocked = thrown instanceof ApiError && thrown.code === 'content_blocked';
+    if (isBlocked) question.setNote('Not sent, and not part of the conversation.');
   } finally {
-    setRunning(parts, undefined);
     parts.conversation.dropEmptyAnswer();
+    // A refused question stays on screen but leaves the history, or every later message
+    // would carry it and be refused too.
+    if (isBlocked) parts.conversation.dropUnsentQuestion();
+    setRunning(parts, undefined);
     parts.input.focus();
   }
+}
+
+interface AnswerListeners {
+  /** The classes policy masked or pseudonymized before the model saw the request. */
+  onRedacted: (classes: readonly string[]) => void;
+  onPiece: (piece: string) => void;
 }
 
 async function streamAnswer(
   parts: ChatParts,
   signal: AbortSignal,
-  onPiece: (piece: string) => void,
+  listeners: AnswerListeners,
 ): Promise<void> {
   const history = parts.conversation.messages.filter((message) => message.content !== '');
   const response = await parts.api.send('/v1/chat/completions', {
@@ -150,7 +190,14 @@ async function streamAnswer(
     body: { model: parts.picker.value, messages: history, stream: true },
     signal,
   });
-  for await (const piece of readChatStream(response)) onPiece(piece);
+  const classes = redactedClasses(response);
+  if (classes.length > 0) listeners.onRedacted(classes);
+  for await (const piece of readChatStream(response)) listeners.onPiece(piece);
+}
+
+/** Moat names the classes, never the values, in one header. */
+function redactedClasses(response: Response): string[] {
+  return classNamesIn(response.headers.get('x-moat-redacted') ?? '');
 }
 
 function showFailure(parts: ChatParts, answer: MessageView, thrown: unknown): void {
@@ -171,4 +218,5 @@ function setRunning(parts: ChatParts, controller: AbortController | undefined): 
   parts.sendButton.textContent = isRunning ? 'Stop' : 'Send';
   parts.sendButton.classList.toggle('stop', isRunning);
   parts.sendButton.setAttribute('aria-label', isRunning ? 'Stop the answer' : 'Send');
+  parts.onChange();
 }

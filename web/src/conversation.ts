@@ -30,6 +30,11 @@ export class Conversation {
     if (last?.role === 'assistant' && last.content === '') this.#messages.pop();
   }
 
+  /** Drops a trailing question, as after policy refused to send it. */
+  dropUnsentQuestion(): void {
+    if (this.#messages.at(-1)?.role === 'user') this.#messages.pop();
+  }
+
   clear(): void {
     this.#messages.length = 0;
   }

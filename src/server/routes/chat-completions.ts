@@ -13,7 +13,13 @@ import {
 import type { ServerParts } from '../server-parts.js';
 import { abortWhenClientLeaves } from '../client-abort.js';
 import { validateBody } from '../validate-body.js';
-import { answerFilterFor, protectChat, revealAnswer } from '../redact-content.js';
+import {
+  answerFilterFor,
+  protectChat,
+  REDACTED_CLASSES_HEADER,
+  redactedClassesOf,
+  revealAnswer,
+} from '../redact-content.js';
 import { findModel } from '../find-model.js';
 import { captureExchange, findCaptureGrant } from '../capture-exchange.js';
 import type { BreakGlassGrant } from '../../store/index.js';
@@ -35,6 +41,8 @@ export function registerChatCompletions(app: FastifyInstance, parts: ServerParts
         chatRequest: callerRequest,
       });
       const chatRequest = await protectChat(parts.redactor, request, withContext);
+      const redacted = redactedClassesOf(request);
+      if (redacted.length > 0) reply.header(REDACTED_CLASSES_HEADER, redacted.join(', '));
       const signal = abortWhenClientLeaves(reply);
       const captureGrant = findCaptureGrant(parts.breakGlass, request, entry.name);
       const save = saverFor(body);

@@ -68,7 +68,8 @@ export function registerMemory(app: FastifyInstance, parts: ServerParts): void {
 
   app.delete('/v1/memory/:id', { onRequest }, async (request) => {
     const ownerId = ownerOf(request);
-    const receipt = await eraser.deleteItem(ownerId, itemIdOf(request), {
+    const itemId = itemIdOf(request);
+    const receipt = await eraser.deleteItem(ownerId, itemId, {
       kind: 'item-deletion',
       requestedBy: requesterOf(request),
     });
