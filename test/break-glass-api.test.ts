@@ -160,6 +160,15 @@ describe('break-glass through the HTTP API', () => {
     const selfMade = await callJson(moat.url, ownAdmin.token, { method: 'POST', path: approve });
     expect(selfMade.status).toBe(400);
     expect(selfMade.body.error?.message).toContain('a key that administrator made');
+    // Nor through a key made by a key of their own making.
+    const madeOnward = await callJson(moat.url, ownAdmin.token, {
+      method: 'POST',
+      path: '/admin/keys',
+      body: { name: 'onward', scopes: ['admin'] },
+    });
+    const onwardToken = String(madeOnward.body.token);
+    const onward = await callJson(moat.url, onwardToken, { method: 'POST', path: approve });
+    expect(onward.status).toBe(400);
     const second = await callJson(moat.url, tokens.secondAdmin, { method: 'POST', path: approve });
     expect(second.body).toMatchObject({ status: 'open' });
   });

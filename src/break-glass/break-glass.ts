@@ -131,11 +131,11 @@ export class BreakGlass {
 
   async approve(approvedBy: string, grantId: string): Promise<BreakGlassGrant> {
     const grant = await this.#find(grantId);
-    if (grant.openedBy === approvedBy || (await this.#madeBy(approvedBy)) === grant.openedBy) {
+    if (await this.#isOfOpenersMaking(approvedBy, grant.openedBy)) {
       throw new MoatError('invalid_request', {
         detail:
           'A grant must be approved by a second administrator, not the one who opened it ' +
-          'or a key that administrator made.',
+          'or a key that administrator made (or that such a key made).',
       });
     }
     if (!(await this.#options.store.breakGlass.approve(grantId, approvedBy))) {
@@ -265,8 +265,8 @@ export class BreakGlass {
           ? 'holds the admin scope: administrators may not read captured content'
           : readerKeyId === openedBy
             ? 'is the opener'
-            : (await this.#madeBy(readerKeyId)) === openedBy
-              ? 'was made by the opener; name a key someone else made'
+            : (await this.#isOfOpenersMaking(readerKeyId, openedBy))
+              ? 'was made by the opener, or by a key the opener made; name a key someone else made'
               : undefined;
     if (problem !== undefined) {
       throw new MoatError('invalid_request', {
@@ -276,13 +276,36 @@ export class BreakGlass {
     }
   }
 
-  /** The id of whoever made the key, as the audit log records it. */
-  async #madeBy(keyId: string): Promise<string | undefined> {
-    const [created] = await findAuditEntries(this.#options.store.audit, {
-      filter: { action: 'key.created', target: `key:${keyId}` },
-      limit: 1,
+  /**
+   * True when `keyId` is the opener's own key, or was made by it, or by a key it made, and
+   * so on back: the audit log's `key.created` entries are followed to a key that the
+   * operator or Moat itself made. One administrator must not approve or read their own
+   * grant through a chain of keys of their own making.
+   */
+  async #isOfOpenersMaking(keyId: string, openedBy: string): Promise<boolean> {
+    const makers = await this.#keyMakers();
+    const seen = new Set<string>();
+    for (let current: string | undefined = keyId; current !== undefined;) {
+      if (current === openedBy) return true;
+      if (seen.has(current)) return false;
+      seen.add(current);
+      current = makers.get(current);
+    }
+    return false;
+  }
+
+  /** Key id to the key id that made it, for keys made through the admin API. */
+  async #keyMakers(): Promise<Map<string, string>> {
+    const created = await findAuditEntries(this.#options.store.audit, {
+      filter: { action: 'key.created' },
+      limit: Number.MAX_SAFE_INTEGER,
     });
-    return created?.actor.id;
+    const makers = new Map<string, string>();
+    for (const entry of created) {
+      const made = entry.targets.find((target) => target.startsWith('key:'))?.slice(4);
+      if (made !== undefined && entry.actor.kind === 'key') makers.set(made, entry.actor.id);
+    }
+    return makers;
   }
 
   async #checkSubject(body: OpenGrantBody): Promise<void> {
