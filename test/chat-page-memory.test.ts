@@ -183,7 +183,7 @@ describe.skipIf(!hasChromium)('saving and managing memory on the chat page', () 
 
     const notice = page.locator('.message.user').last().locator('.message-note');
     await expect(notice.innerText()).resolves.toBe(
-      'Redacted before the model saw it: EMAIL_ADDRESS',
+      'Redacted before the model saw the conversation: EMAIL_ADDRESS',
     );
     await expect(
       page.locator('.message.user').first().locator('.message-note').count(),

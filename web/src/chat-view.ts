@@ -151,7 +151,7 @@ async function send(parts: ChatParts): Promise<void> {
   try {
     await streamAnswer(parts, controller.signal, {
       onRedacted: (classes) => {
-        question.setNote(`Redacted before the model saw it: ${classes.join(', ')}`);
+        question.setNote(`Redacted before the model saw the conversation: ${classes.join(', ')}`);
       },
       onPiece: (piece) => {
         reply.content += piece;
