@@ -72,7 +72,7 @@ const ROUTES = [
     path: '/admin/erasures',
     scope: 'admin',
     body: { owner_id: 'nobody-stored-here', reason: 'The person asked for their data to go.' },
-    okStatus: 200,
+    okStatus: 404,
   },
   { method: 'GET', path: '/admin/break-glass', scope: 'admin' },
   { method: 'GET', path: '/v1/models', scope: 'chat' },

@@ -148,6 +148,20 @@ describe('erasure on an administrator request', () => {
       outcome: 'ok',
     });
     expect(entries[0]?.targets[0]).toBe(`owner:${idOf(bob)}`);
+    const erasedEntry = await auditTrail(`action=memory.erased&target=owner:${idOf(bob)}`);
+    expect(erasedEntry.entries[0]?.actor).toEqual({
+      kind: 'key',
+      id: idOf(moat.adminToken),
+      role: 'admin',
+    });
+
+    const again = await callJson(moat.url, moat.adminToken, {
+      method: 'POST',
+      path: '/admin/erasures',
+      body: { owner_id: idOf(bob), reason },
+    });
+    expect(again.status).toBe(404);
+    expect(again.body.error).toMatchObject({ code: 'not_found', param: 'owner_id' });
   });
 
   it.each([
@@ -184,8 +198,34 @@ describe('the memory direction of the redaction policy', () => {
     expect(blocked.status).toBe(422);
     expect(blocked.body.error?.code).toBe('content_blocked');
     expect(blocked.text).not.toContain(secret);
+    const namedWithSecret = await callJson(moat.url, alice, {
+      method: 'POST',
+      path: '/v1/memory/documents',
+      body: {
+        file: {
+          name: `${secret}.txt`,
+          media_type: 'text/plain',
+          data_base64: Buffer.from('plain words').toString('base64'),
+        },
+      },
+    });
+    expect(namedWithSecret.status).toBe(422);
+    expect(namedWithSecret.text).not.toContain(secret);
     const after = await callJson(moat.url, alice, { method: 'GET', path: '/v1/memory' });
     expect(after.body.data).toEqual(before.body.data);
+
+    const namedWithCard = await saveDocument(moat.url, alice, {
+      file: {
+        name: 'card 4111 1111 1111 1111.txt',
+        media_type: 'text/plain',
+        data_base64: Buffer.from('plain words').toString('base64'),
+      },
+    });
+    const opened = await callJson(moat.url, alice, {
+      method: 'GET',
+      path: `/v1/memory/${namedWithCard}`,
+    });
+    expect(opened.body.file_name).toBe('card [REDACTED CARD].txt');
   });
 });
 

@@ -39,12 +39,12 @@ describe('AuditLog.recordStart', () => {
     await new AuditLog({ store: store.audit }).recordStart(changed);
 
     expect(await actions()).toEqual([
-      'catalog.changed',
       'audit.started',
+      'catalog.changed',
       'audit.started',
       'config.changed',
-      'catalog.changed',
       'audit.started',
+      'catalog.changed',
     ]);
     const entries = (await store.audit.read({})).filter((e) => e.action !== 'catalog.changed');
     expect(entries[0]?.targets[0]).toMatch(/^config-hash:[0-9a-f]{16}$/);
@@ -84,7 +84,7 @@ describe('AuditLog.recordStart on the catalog and the egress rules', () => {
     const config = { ...baseConfig, egress: { allow: [rule('10.1.2.3', [8000])] } };
     await new AuditLog({ store: store.audit }).recordStart(config);
 
-    expect(await targetsOf('catalog.changed')).toEqual([['model:demo', 'count:1']]);
+    expect(await targetsOf('catalog.changed')).toEqual([['model-added:demo', 'count:1']]);
     expect(await targetsOf('egress.rule-added')).toEqual([['host:10.1.2.3', 'count:1']]);
   });
 
@@ -113,7 +113,7 @@ describe('AuditLog.recordStart on the catalog and the egress rules', () => {
 
     const catalog = await targetsOf('catalog.changed');
     expect(catalog).toHaveLength(2);
-    expect(catalog[1]).toEqual(['model:new-model', 'model:gone', 'count:2']);
+    expect(catalog[1]).toEqual(['model-added:new-model', 'model-removed:gone', 'count:2']);
     expect((await targetsOf('egress.rule-added')).at(-1)).toEqual(['host:db.internal', 'count:1']);
     expect(await targetsOf('egress.rule-changed')).toEqual([['host:127.0.0.1', 'count:1']]);
     expect(await targetsOf('egress.rule-removed')).toEqual([['host:10.1.2.3', 'count:1']]);

@@ -106,11 +106,11 @@ export class AuditLog implements Auditor {
         outcome: 'ok',
       });
     }
+    const targets = [`config-hash:${fingerprint.hash}`];
+    await this.record({ actor: SYSTEM_ACTOR, action: 'audit.started', targets, outcome: 'ok' });
     // On the first start every model and rule counts as added, so the log accounts for them.
     const before = saved?.settingHashes ?? {};
     await this.#recordListChanges({ before, after: fingerprint.settingHashes });
-    const targets = [`config-hash:${fingerprint.hash}`];
-    await this.record({ actor: SYSTEM_ACTOR, action: 'audit.started', targets, outcome: 'ok' });
     await this.#store.saveConfigState({ salt, settingHashes: fingerprint.settingHashes });
   }
 
@@ -120,10 +120,12 @@ export class AuditLog implements Auditor {
     after: Record<string, string>;
   }): Promise<void> {
     const models = changedEntries(NAMED_LISTS.models, hashes);
-    const modelNames = [...models.added, ...models.removed, ...models.changed];
-    if (modelNames.length > 0) {
-      await this.#recordEach('catalog.changed', 'model', modelNames);
-    }
+    const modelTargets = [
+      ...models.added.map((name) => ['model-added', name] as const),
+      ...models.removed.map((name) => ['model-removed', name] as const),
+      ...models.changed.map((name) => ['model-changed', name] as const),
+    ];
+    if (modelTargets.length > 0) await this.#recordTargets('catalog.changed', modelTargets);
     const rules: ListChanges = changedEntries(NAMED_LISTS.egressRules, hashes);
     await this.#recordEach('egress.rule-added', 'host', rules.added);
     await this.#recordEach('egress.rule-changed', 'host', rules.changed);
@@ -132,13 +134,25 @@ export class AuditLog implements Auditor {
 
   /** One entry naming every id, as many as fit; an id of another shape is counted instead. */
   async #recordEach(action: AuditAction, kind: string, ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    const printable = ids.filter((id) => TARGET_ID.test(id));
-    const targets = printable.slice(0, MAX_SETTING_TARGETS - 1).map((id) => `${kind}:${id}`);
+    await this.#recordTargets(
+      action,
+      ids.map((id) => [kind, id] as const),
+    );
+  }
+
+  async #recordTargets(
+    action: AuditAction,
+    pairs: readonly (readonly [kind: string, id: string])[],
+  ): Promise<void> {
+    if (pairs.length === 0) return;
+    const printable = pairs.filter(([, id]) => TARGET_ID.test(id));
+    const targets = printable
+      .slice(0, MAX_SETTING_TARGETS - 1)
+      .map(([kind, id]) => `${kind}:${id}`);
     await this.record({
       actor: SYSTEM_ACTOR,
       action,
-      targets: [...targets, `count:${ids.length}`],
+      targets: [...targets, `count:${pairs.length}`],
       outcome: 'ok',
     });
   }

@@ -244,7 +244,8 @@ async function runBackupRestore(args: string[], context: CliContext): Promise<Ex
     },
   );
   context.output.print(
-    `Restored ${result.itemsRestored} item(s) (${result.itemsPresent} already present), ` +
+    `Restored ${result.itemsRestored} item(s) (${result.itemsPresent} already present, ` +
+      `${result.itemsRefused} deleted since), ` +
       `${result.ownerKeysRestored} owner key(s), ${result.itemKeysRestored} item key(s); ` +
       `refused ${result.keysRefused} destroyed key(s).` +
       (result.ownerKeysUnderOtherMasterKey === 0

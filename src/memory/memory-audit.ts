@@ -38,8 +38,11 @@ export class MemoryAudit {
   async shredded(receipt: DeletionReceipt, itemIds: readonly string[]): Promise<void> {
     const { payload } = receipt;
     const items = itemIds.length === 1 ? [itemTarget(itemIds[0] ?? '')] : [];
+    const actor = actorOfRequester(payload.requestedBy);
+    // Someone other than the owner erasing through the API is an administrator.
+    const isOwnersOwn = actorOfOwner(payload.ownerId).id === actor.id;
     await this.#auditor?.record({
-      actor: actorOfRequester(payload.requestedBy),
+      actor: actor.kind === 'key' && !isOwnersOwn ? { ...actor, role: 'admin' } : actor,
       action: DELETION_ACTIONS[payload.kind],
       targets: [
         target('owner', payload.ownerId),

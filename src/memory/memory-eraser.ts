@@ -74,7 +74,9 @@ export class MemoryEraser {
     const deletedIds = await store.memory.deleteOwner(ownerId);
 
     const itemKeyIds = new Set([...(destroyed?.itemKeyIds ?? []), ...items.map((i) => i.keyId)]);
-    const ownerKeys = destroyed === undefined ? [] : [destroyed.ownerKeyId];
+    // Named from what was there before: a retry after a failed erasure finds the key gone.
+    const ownerKeyId = destroyed?.ownerKeyId ?? ownerKey?.keyId;
+    const ownerKeys = ownerKeyId === undefined ? [] : [ownerKeyId];
     return this.#issue({
       kind: 'owner-erasure',
       requestedBy,

@@ -154,6 +154,7 @@ export class MemoryService {
       ...content,
       text: await filter(content.text),
       ...(content.title === undefined ? {} : { title: await filter(content.title) }),
+      ...(content.fileName === undefined ? {} : { fileName: await filter(content.fileName) }),
       ...(content.messages === undefined
         ? {}
         : {

@@ -12,6 +12,8 @@ export interface RestoreResult {
   itemKeysRestored: number;
   /** Keys the backup held that were destroyed since; they stay destroyed. */
   keysRefused: number;
+  /** Items whose keys were destroyed since the backup; they are not restored. */
+  itemsRefused: number;
   /**
    * Owner keys wrapped under a master key other than the current one (the backup is older
    * than a rotation). They are not restored: nothing could unwrap them. Restoring with the
@@ -40,6 +42,7 @@ export async function restoreBackup(
     ownerKeysRestored: 0,
     itemKeysRestored: 0,
     keysRefused: 0,
+    itemsRefused: 0,
     ownerKeysUnderOtherMasterKey: 0,
     isKeyringOpened: section !== undefined,
   };
@@ -57,7 +60,9 @@ export async function restoreBackup(
       createdAt: new Date(key.createdAt),
     };
     if (readSealedHeader(record.wrapped).keyId !== masterKey.id) {
-      result.ownerKeysUnderOtherMasterKey += 1;
+      // The live store may hold this owner's key already, re-wrapped by the rotation.
+      const isLive = (await store.keyring.findOwnerKey(key.ownerId))?.keyId === key.keyId;
+      if (!isLive) result.ownerKeysUnderOtherMasterKey += 1;
       continue;
     }
     if (await store.keyring.insertOwnerKey(record)) result.ownerKeysRestored += 1;
@@ -78,6 +83,12 @@ export async function restoreBackup(
   }
 
   for (const item of backup.items) {
+    // An item whose key was destroyed is gone for good: bringing its ciphertext back would
+    // show it in listings and counts again, though nothing could open it.
+    if (refusedOwners.has(item.ownerId) || epochKeys.isDestroyed(item.keyId)) {
+      result.itemsRefused += 1;
+      continue;
+    }
     if (await store.memory.exists(item.id)) {
       result.itemsPresent += 1;
       continue;

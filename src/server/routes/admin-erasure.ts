@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { writtenReasonSchema } from '../../audit/index.js';
 import { actorOfRequester } from '../../memory/index.js';
+import { MoatError } from '../../errors/index.js';
 import { requesterOf } from '../authenticate.js';
 import type { ServerParts } from '../server-parts.js';
 import { validateBody } from '../validate-body.js';
@@ -21,8 +22,7 @@ const erasureBodySchema = z.strictObject({
 /**
  * `POST /admin/erasures`: an administrator erases an owner's memory on request (a person's
  * right to erasure, a departing employee), with a written reason. The administrator gets the
- * signed receipt and never the content; an owner with nothing stored still gets a receipt,
- * so a request can be answered the same way whatever was there.
+ * signed receipt and never the content. An owner id with nothing stored answers 404.
  */
 export function registerAdminErasure(app: FastifyInstance, parts: ServerParts): void {
   app.post(
@@ -31,6 +31,16 @@ export function registerAdminErasure(app: FastifyInstance, parts: ServerParts): 
     async (request, reply) => {
       const body = validateBody(erasureBodySchema, request.body, ERASURE_FIELDS);
       const requestedBy = requesterOf(request);
+      // A mistyped owner id must not look like a finished erasure.
+      const store = parts.memory.store;
+      const hasKey = (await store.keyring.findOwnerKey(body.owner_id)) !== undefined;
+      const hasItems = (await store.memory.list(body.owner_id, 1)).length > 0;
+      if (!hasKey && !hasItems) {
+        throw new MoatError('not_found', {
+          detail: 'No memory is stored for this owner id; see GET /admin/memory/owners.',
+          param: 'owner_id',
+        });
+      }
 
       const receipt = await parts.memory.eraser.eraseOwner(body.owner_id, requestedBy);
       await parts.auditor.record({
