@@ -4,13 +4,12 @@ import {
   seal,
   SEAL_PURPOSES,
   SecretKey,
-  signPayload,
-  SIGNATURE_PURPOSES,
   unwrapKey,
   wrapKey,
   wipe,
   type SigningKeyPair,
 } from '../crypto/index.js';
+import { signDeletionReceipt } from '../memory/index.js';
 import type { BreakGlassGrant, BreakGlassStore, CaptureRecord } from '../store/index.js';
 
 /** What is captured of one request: the request body as sent, and the answer's text. */
@@ -81,17 +80,17 @@ export class CaptureVault {
     now: Date,
   ): Promise<{ captureCount: number; receipt: string } | undefined> {
     const captures = await this.#store.listCaptures(grant.id);
-    const payload = {
-      subject: `break-glass-grant:${grant.id}`,
-      itemCount: captures.length,
-      keyIdsDestroyed: [grant.captureKeyId],
-      destroyedAt: now.toISOString(),
-    };
+    // The same receipt as memory's, so `moat receipt verify` checks it. Captures are in no
+    // backup Moat makes, so nothing can yield them once the capture key is gone.
     const receipt = JSON.stringify(
-      signPayload({
-        signingKey: this.#signingKey,
-        purpose: SIGNATURE_PURPOSES.deletionReceipt,
-        payload,
+      signDeletionReceipt(this.#signingKey, {
+        kind: 'capture-shred',
+        requestedBy: 'break-glass',
+        ownerId: `break-glass-grant:${grant.id}`,
+        itemIds: captures.map((capture) => capture.id),
+        keysDestroyed: [{ role: 'capture', keyId: grant.captureKeyId }],
+        destroyedAt: now,
+        unrecoverableAfter: now,
       }),
     );
 

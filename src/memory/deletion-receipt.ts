@@ -10,24 +10,32 @@ import {
 } from '../crypto/index.js';
 
 /** Why something was destroyed. */
-export const DELETION_KINDS = ['item-deletion', 'owner-erasure', 'retention-expiry'] as const;
+export const DELETION_KINDS = [
+  'item-deletion',
+  'owner-erasure',
+  'retention-expiry',
+  'capture-shred',
+] as const;
 export type DeletionKind = (typeof DELETION_KINDS)[number];
 
 /** What a receipt vouches for. It names ids by hash and keys by id; it never holds content. */
 export interface DeletionReceiptPayload {
   receiptId: string;
   kind: DeletionKind;
-  /** Who asked: `key:<api key id>`, `operator` (the CLI) or `retention-sweeper`. */
+  /**
+   * Who asked: `key:<id>` or `user:<id>`, `operator:<account>` (the CLI), `retention-sweeper`,
+   * or `break-glass` for a grant's captures at the end of their retention.
+   */
   requestedBy: string;
-  /** The owner whose items were destroyed. */
+  /** The owner whose items were destroyed; for captures, `break-glass-grant:<id>`. */
   ownerId: string;
   items: {
     count: number;
     /** SHA-256 of each item id, hex, sorted. */
     hashedIds: string[];
   };
-  /** Ids of the keys destroyed: the owner key (on erasure) and item data keys. */
-  keysDestroyed: { role: 'owner' | 'item'; keyId: string }[];
+  /** Ids of the keys destroyed: the owner key (on erasure), item data keys, a capture key. */
+  keysDestroyed: { role: KeyRole; keyId: string }[];
   /** ISO-8601: when the keys were destroyed. */
   destroyedAt: string;
   /**
@@ -38,6 +46,10 @@ export interface DeletionReceiptPayload {
 }
 
 export type DeletionReceipt = SignedPayload<DeletionReceiptPayload>;
+
+/** What a destroyed key protected. */
+export const KEY_ROLES = ['owner', 'item', 'capture'] as const;
+export type KeyRole = (typeof KEY_ROLES)[number];
 
 /** The hash a receipt names an item by. */
 export function hashItemId(itemId: string): string {
@@ -86,9 +98,7 @@ const receiptSchema = z.object({
       count: z.number().int().min(0),
       hashedIds: z.array(z.string().regex(/^[0-9a-f]{64}$/)),
     }),
-    keysDestroyed: z.array(
-      z.strictObject({ role: z.enum(['owner', 'item']), keyId: z.string().max(64) }),
-    ),
+    keysDestroyed: z.array(z.strictObject({ role: z.enum(KEY_ROLES), keyId: z.string().max(64) })),
     destroyedAt: z.iso.datetime(),
     unrecoverableAfter: z.iso.datetime(),
   }),

@@ -29,6 +29,7 @@ export {
 export type { MemoryContent, StoredMessage } from './memory-content.js';
 export {
   hashItemId,
+  signDeletionReceipt,
   parseDeletionReceipt,
   verifyDeletionReceipt,
   DELETION_KINDS,

@@ -6,6 +6,7 @@ const DELETION_ACTIONS = {
   'item-deletion': 'memory.deleted',
   'owner-erasure': 'memory.erased',
   'retention-expiry': 'memory.swept',
+  'capture-shred': 'break-glass.shredded',
 } as const satisfies Record<DeletionKind, AuditAction>;
 
 /** Audit targets take ids of this shape only; anything else is named generically. */

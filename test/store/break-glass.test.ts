@@ -1,6 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { AuditLog, findAuditEntries } from '../../src/audit/index.js';
 import { BreakGlass, CaptureVault, type BreakGlassPolicy } from '../../src/break-glass/index.js';
+import { parseDeletionReceipt } from '../../src/memory/index.js';
 import {
   generateSigningKeyPair,
   SecretKey,
@@ -121,8 +122,14 @@ describeEachBackend('break-glass', (harness) => {
       }),
     ).toEqual({ isValid: true });
     expect(receipt).toMatchObject({
-      payload: { itemCount: 1, keyIdsDestroyed: [grant.captureKeyId] },
+      payload: {
+        kind: 'capture-shred',
+        ownerId: `break-glass-grant:${grant.id}`,
+        items: { count: 1 },
+        keysDestroyed: [{ role: 'capture', keyId: grant.captureKeyId }],
+      },
     });
+    expect(parseDeletionReceipt(receipt)).toBeDefined();
     await expect(restarted.read(READER, grant.id)).rejects.toMatchObject({ code: 'not_found' });
 
     const trail = await findAuditEntries(store.audit, {
