@@ -165,7 +165,7 @@ describe('a refused connection at run time', () => {
       '--data',
       moat.dataDir,
       '--action',
-      'egress',
+      'egress.refused',
       '--json',
     ]);
     const entries = audit.stdout
