@@ -17,7 +17,7 @@ const RULES_YAML = `egress:
       justification: Ollama serves the chat model on this machine.
       approvedBy: Dana (security)
       expires: 2099-06-30
-    - destination: fd00::/8
+    - destination: fd12:3456:789a::/48
       ports: [443]
       justification: Internal inference pool on the private IPv6 network.
       approvedBy: Dana (security)
@@ -58,7 +58,9 @@ describe('moat egress list', () => {
     expect(run.stdout).toContain('[0] 127.0.0.1 port 11434, 8000-8100');
     expect(run.stdout).toContain('why: Ollama serves the chat model on this machine.');
     expect(run.stdout).toContain('approved by Dana (security)');
-    expect(run.stdout).toContain('[1] fd00::/8 port 443\n    EXPIRED on 2020-01-01: denies');
+    expect(run.stdout).toContain(
+      '[1] fd12:3456:789a::/48 port 443\n    EXPIRED on 2020-01-01: denies',
+    );
   });
 
   it('refuses a config whose rule has a placeholder justification, naming the key', async () => {
@@ -80,7 +82,9 @@ describe('moat egress rules', () => {
     expect(run.stdout).toContain('meta skuid "moat" jump service_user');
     expect(run.stdout).toContain('ip daddr 127.0.0.1 tcp dport { 11434, 8000-8100 } accept');
     expect(run.stdout).toContain('counter name "dropped" drop');
-    expect(run.stdout).toContain('egress.allow[1] fd00::/8: expired on 2020-01-01, so left out');
+    expect(run.stdout).toContain(
+      'egress.allow[1] fd12:3456:789a::/48: expired on 2020-01-01, so left out',
+    );
     expect(run.stdout).not.toContain('ip6 daddr');
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDestination } from './destination.js';
+import { whyDestinationIsRefused } from './destination.js';
 import { whyApproverIsWeak, whyJustificationIsWeak } from './rule-text-checks.js';
 
 export { whyApproverIsWeak, whyJustificationIsWeak };
@@ -22,8 +22,9 @@ const dateSchema = z
 /** One allow-list rule as written in the config file. */
 export const egressRuleSchema = z.strictObject({
   /** Host name, IP address or CIDR range. A host name reaches public addresses only. */
-  destination: z.string().refine((text) => parseDestination(text) !== undefined, {
-    error: 'use a host name, an IP address or a CIDR range (no scheme, port or path)',
+  destination: z.string().superRefine((text, context) => {
+    const problem = whyDestinationIsRefused(text);
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
   }),
   /** TCP ports: numbers, or ranges as "low-high". */
   ports: z.array(portSchema).min(1).max(64),
