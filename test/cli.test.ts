@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { generateMasterKeyText } from '../src/crypto/index.js';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -196,6 +197,8 @@ describe.skipIf(inject('postgresUrl') === null)('store commands on PostgreSQL', 
   function writeConfig(name: string, rules: readonly object[]): string {
     const path = join(root, name);
     const config = { dataDir: join(root, `${name}-data`), store: { url: storeUrl.href } };
+    // The epoch key file lives in the data folder, which the memory commands expect to exist.
+    mkdirSync(config.dataDir, { recursive: true });
     writeFileSync(path, JSON.stringify({ ...config, egress: { allow: rules } }));
     return path;
   }
@@ -273,5 +276,31 @@ describe.skipIf(inject('postgresUrl') === null)('store commands on PostgreSQL', 
 
     const rows = await query(`SELECT count(*)::int AS n FROM ${schema}.api_keys`);
     expect(rows).toEqual([{ n: 1 }]);
+  });
+
+  it('runs moat backup create, erase and receipt verify under the rule, and not without', async () => {
+    const withRule = writeConfig('keys-with-rule.yaml', [storeRule]);
+    const withoutRule = writeConfig('keys-no-rule.yaml', []);
+    const env = { MOAT_MASTER_KEY: generateMasterKeyText() };
+    const backup = join(root, 'pg-backup.json');
+    const receipt = join(root, 'pg-receipt.json');
+
+    const refused = await moat(['backup', 'create', '--config', withoutRule, '--out', backup], env);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('store.url: connects to 127.0.0.1 port 5432');
+    expect(refused.stderr).not.toContain(env.MOAT_MASTER_KEY);
+
+    const backedUp = await moat(['backup', 'create', '--config', withRule, '--out', backup], env);
+    expect(backedUp.stderr).toBe('');
+    expect(backedUp.exitCode).toBe(0);
+    const erased = await moat(
+      ['erase', '--config', withRule, '--owner', 'pgowner', '--out', receipt],
+      env,
+    );
+    expect(erased.exitCode).toBe(0);
+    expect(erased.stderr).toContain('erased owner pgowner: 0 item(s), receipt written');
+    const verified = await moat(['receipt', 'verify', receipt, '--config', withRule], env);
+    expect(verified.exitCode).toBe(0);
+    expect(verified.stdout).toMatch(/^VALID: \S+ of 0 item\(s\) of owner pgowner, destroyed /);
   });
 });
