@@ -18,6 +18,7 @@ const REAL_REASONS = [
   "Ollama and llama-server run the team's models on this machine.",
   'A name rule, to show a name that resolves to loopback is refused.',
   'The embeddings server for search, approved in SEC-20251 after a review.',
+  'The vLLM pool in the NA-east region serves the larger models.',
 ];
 
 describe('whyJustificationIsWeak', () => {
@@ -33,6 +34,7 @@ describe('whyJustificationIsWeak', () => {
     'fixme before the release goes out',
     'xxx xxx xxx xxx xxx',
     'N/A for this kind of host',
+    'n.a. on this host, the model runs here',
     'Lorem ipsum dolor sit amet, consectetur adipiscing',
     'See Jira OPS-1234 for the details',
     'see link https://wiki.example.com/egress/page',

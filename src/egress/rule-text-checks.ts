@@ -49,7 +49,7 @@ const PLACEHOLDER_WORDS = new Set([
 const PLACEHOLDER_MARKS = [
   /\b(?:todo|tbd|tba|tbc|fixme|wip|lorem ipsum|placeholder|asdf|qwerty)\b/,
   /\bx{3,}\b/,
-  /(?:^|[^a-z])n\.?\/?a\.?(?:$|[^a-z])/,
+  /(?:^|[^a-z0-9])n[/.]a(?![a-z0-9])/,
   /\bfill(?:ed|ing)?\s+(?:\w+\s+){0,2}?in\b/,
   /\bto be (?:filled|decided|determined|defined|added|written|confirmed|completed|clarified)\b/,
   /\bsee\s+(?:the\s+)?(?:ticket|jira|issue|link|url|doc|docs|wiki|confluence|above|below|email|thread|chat|slack|attachment)\b/,
