@@ -226,6 +226,8 @@ describe.skipIf(inject('postgresUrl') === null)('store commands on PostgreSQL', 
       await moat(['keys', 'create', '--config', config, '--name', 'ci', '--scopes', 'chat']),
       await moat(['keys', 'list', '--config', config]),
       await moat(['audit', 'show', '--config', config]),
+      await moat(['users', 'list', '--config', config]),
+      await moat(['keys', 'list'], { MOAT_STORE_URL: storeUrl.href }),
     ];
 
     for (const run of runs) {
