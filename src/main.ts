@@ -2,14 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { AuditLog, checkpointSigner, SYSTEM_ACTOR, type Auditor } from './audit/index.js';
 import { createApiKey } from './auth/index.js';
 import { loadCatalog, type ModelCatalog } from './catalog/index.js';
-import { ConfigError, type MoatConfig } from './config/index.js';
-import {
-  EgressPolicy,
-  findUnallowedDestinations,
-  installEgressGuard,
-  type ConfiguredDestination,
-  type EgressDenial,
-} from './egress/index.js';
+import { configuredEgressPolicy, type MoatConfig } from './config/index.js';
+import { installEgressGuard, type EgressDenial, type EgressPolicy } from './egress/index.js';
 import { createRedactor, type Redactor } from './redaction/index.js';
 import {
   epochKeyFileOf,
@@ -63,7 +57,7 @@ export async function startMoat(
   env: NodeJS.ProcessEnv = process.env,
   location: StoreLocation = storeLocation(config),
 ): Promise<RunningMoat> {
-  const policy = checkEgressPolicy(config);
+  const policy = configuredEgressPolicy(config);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const masterKey = resolveMasterKey({
     masterKeyFile: config.keys.masterKeyFile,
@@ -249,30 +243,6 @@ async function startBreakGlass(
   });
   await breakGlass.start();
   return breakGlass;
-}
-
-/**
- * The allow-list as a policy, once every configured destination is known to be allowed: an
- * upstream no rule allows would fail every request, so Moat refuses to start instead.
- */
-function checkEgressPolicy(config: MoatConfig): EgressPolicy {
-  const policy = new EgressPolicy(config.egress.allow);
-  const problems = findUnallowedDestinations(policy, configuredDestinations(config), Date.now());
-  if (problems.length === 0) return policy;
-
-  const lines = problems.map((problem) => `  - ${problem.key}: ${problem.text}`);
-  throw new ConfigError(
-    ['egress policy does not allow a configured destination:', ...lines].join('\n'),
-  );
-}
-
-/** Every place the configuration tells Moat to connect to. */
-function configuredDestinations(config: MoatConfig): ConfiguredDestination[] {
-  const upstreams = config.models.flatMap((model, index) =>
-    model.backend === 'upstream' ? [{ key: `models[${index}].baseUrl`, url: model.baseUrl }] : [],
-  );
-  const store = config.store.url === undefined ? [] : [{ key: 'store.url', url: config.store.url }];
-  return [...store, ...upstreams];
 }
 
 /**

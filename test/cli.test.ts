@@ -1,9 +1,12 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { generateMasterKeyText } from '../src/crypto/index.js';
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   runCommand,
   runMoat,
@@ -169,4 +172,137 @@ describe('the command line contract', () => {
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('Usage: moat <command> [options]');
   }, 130_000);
+});
+
+/** A PostgreSQL store reached through `--config`, in a schema of its own, dropped afterwards. */
+describe.skipIf(inject('postgresUrl') === null)('store commands on PostgreSQL', () => {
+  const baseUrl = new URL(inject('postgresUrl') ?? 'postgres://127.0.0.1:5432/test');
+  const schema = `moat_test_${randomBytes(6).toString('hex')}`;
+  // A password the server never asks for (trust auth), so that no output may show it.
+  const password = `pw${randomBytes(8).toString('hex')}`;
+  const storeUrl = new URL(baseUrl);
+  storeUrl.password = password;
+  storeUrl.searchParams.set('options', `-c search_path=${schema}`);
+
+  async function query(sql: string): Promise<Record<string, unknown>[]> {
+    const client = new pg.Client({ connectionString: baseUrl.href });
+    await client.connect();
+    try {
+      return (await client.query<Record<string, unknown>>(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  function writeConfig(name: string, rules: readonly object[]): string {
+    const path = join(root, name);
+    const config = { dataDir: join(root, `${name}-data`), store: { url: storeUrl.href } };
+    // The epoch key file lives in the data folder, which the memory commands expect to exist.
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(path, JSON.stringify({ ...config, egress: { allow: rules } }));
+    return path;
+  }
+
+  const storeRule = {
+    destination: baseUrl.hostname,
+    ports: [Number(baseUrl.port === '' ? '5432' : baseUrl.port)],
+    justification: 'The PostgreSQL server holds the keys, memory and audit log.',
+    approvedBy: 'Dana Fischer (security)',
+    expires: '2099-12-31',
+  };
+
+  beforeAll(async () => {
+    await query(`CREATE SCHEMA ${schema}`);
+  });
+
+  afterAll(async () => {
+    await query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  });
+
+  it('refuses a store.url no rule allows, naming the key, before connecting', async () => {
+    const config = writeConfig('no-rule.yaml', []);
+
+    const runs = [
+      await moat(['keys', 'create', '--config', config, '--name', 'ci', '--scopes', 'chat']),
+      await moat(['keys', 'list', '--config', config]),
+      await moat(['audit', 'show', '--config', config]),
+      await moat(['users', 'list', '--config', config]),
+      await moat(['keys', 'list'], { MOAT_STORE_URL: storeUrl.href }),
+    ];
+
+    for (const run of runs) {
+      expect(run.exitCode).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain('store.url: connects to 127.0.0.1 port 5432');
+      expect(run.stderr).toContain('no rule allows it');
+      expect(run.stderr).not.toContain(password);
+      expect(run.stderr).not.toContain('egress_denied');
+    }
+    const tables = await query(
+      `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = '${schema}'`,
+    );
+    expect(tables).toEqual([{ n: 0 }]);
+  });
+
+  it('runs moat keys create, keys list and audit show under a rule for the store', async () => {
+    const config = writeConfig('with-rule.yaml', [storeRule]);
+
+    const created = await moat([
+      'keys',
+      'create',
+      '--config',
+      config,
+      '--name',
+      'pg-ci',
+      '--scopes',
+      'chat',
+      '--json',
+    ]);
+    expect(created.stderr).toBe('');
+    expect(created.exitCode).toBe(0);
+    const { id } = JSON.parse(created.stdout) as { id: string };
+    expect(id).toMatch(KEY_ID);
+
+    const listed = await moat(['keys', 'list', '--config', config]);
+    expect(listed.exitCode).toBe(0);
+    expect(listed.stdout).toContain(id);
+
+    const shown = await moat(['audit', 'show', '--config', config, '--json']);
+    expect(shown.exitCode).toBe(0);
+    const entries = shown.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { action: string; targets: string[] });
+    expect(entries.map((entry) => entry.action)).toEqual(['key.created']);
+    expect(JSON.stringify(entries[0]?.targets)).toContain(id);
+
+    const rows = await query(`SELECT count(*)::int AS n FROM ${schema}.api_keys`);
+    expect(rows).toEqual([{ n: 1 }]);
+  });
+
+  it('runs moat backup create, erase and receipt verify under the rule, and not without', async () => {
+    const withRule = writeConfig('keys-with-rule.yaml', [storeRule]);
+    const withoutRule = writeConfig('keys-no-rule.yaml', []);
+    const env = { MOAT_MASTER_KEY: generateMasterKeyText() };
+    const backup = join(root, 'pg-backup.json');
+    const receipt = join(root, 'pg-receipt.json');
+
+    const refused = await moat(['backup', 'create', '--config', withoutRule, '--out', backup], env);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('store.url: connects to 127.0.0.1 port 5432');
+    expect(refused.stderr).not.toContain(env.MOAT_MASTER_KEY);
+
+    const backedUp = await moat(['backup', 'create', '--config', withRule, '--out', backup], env);
+    expect(backedUp.stderr).toBe('');
+    expect(backedUp.exitCode).toBe(0);
+    const erased = await moat(
+      ['erase', '--config', withRule, '--owner', 'pgowner', '--out', receipt],
+      env,
+    );
+    expect(erased.exitCode).toBe(0);
+    expect(erased.stderr).toContain('erased owner pgowner: 0 item(s), receipt written');
+    const verified = await moat(['receipt', 'verify', receipt, '--config', withRule], env);
+    expect(verified.exitCode).toBe(0);
+    expect(verified.stdout).toMatch(/^VALID: \S+ of 0 item\(s\) of owner pgowner, destroyed /);
+  });
 });

@@ -9,6 +9,7 @@ import {
   watchOutput,
   type NamespacePair,
 } from './support/net-namespaces.js';
+import { assertProbeStaysLocal } from './support/local-probe.js';
 
 /**
  * The host firewall on its own, in network namespaces this test creates: Moat's generated
@@ -58,6 +59,7 @@ describe.skipIf(skipReason !== '')(`egress enforced by the host${skipReason}`, (
   });
 
   function moat(args: readonly string[]): { exitCode: number; stdout: string } {
+    assertProbeStaysLocal(args, [pair.insideAddress, pair.outsideAddress]);
     try {
       const stdout = pair.run(pair.inside, [process.execPath, MOAT_BIN, ...args]);
       return { exitCode: 0, stdout };

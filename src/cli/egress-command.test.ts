@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliCaptured } from '../../test/support/cli-run.js';
+import { EgressPolicy, egressRuleSchema } from '../egress/index.js';
+import { loadConfig } from '../config/index.js';
+import { defaultProbeTargets, probeCommand } from './egress-probe-command.js';
 
 let folder: string;
 let listener: Server;
@@ -17,7 +20,7 @@ const RULES_YAML = `egress:
       justification: Ollama serves the chat model on this machine.
       approvedBy: Dana (security)
       expires: 2099-06-30
-    - destination: fd00::/8
+    - destination: fd12:3456:789a::/48
       ports: [443]
       justification: Internal inference pool on the private IPv6 network.
       approvedBy: Dana (security)
@@ -58,7 +61,9 @@ describe('moat egress list', () => {
     expect(run.stdout).toContain('[0] 127.0.0.1 port 11434, 8000-8100');
     expect(run.stdout).toContain('why: Ollama serves the chat model on this machine.');
     expect(run.stdout).toContain('approved by Dana (security)');
-    expect(run.stdout).toContain('[1] fd00::/8 port 443\n    EXPIRED on 2020-01-01: denies');
+    expect(run.stdout).toContain(
+      '[1] fd12:3456:789a::/48 port 443\n    EXPIRED on 2020-01-01: denies',
+    );
   });
 
   it('refuses a config whose rule has a placeholder justification, naming the key', async () => {
@@ -80,7 +85,9 @@ describe('moat egress rules', () => {
     expect(run.stdout).toContain('meta skuid "moat" jump service_user');
     expect(run.stdout).toContain('ip daddr 127.0.0.1 tcp dport { 11434, 8000-8100 } accept');
     expect(run.stdout).toContain('counter name "dropped" drop');
-    expect(run.stdout).toContain('egress.allow[1] fd00::/8: expired on 2020-01-01, so left out');
+    expect(run.stdout).toContain(
+      'egress.allow[1] fd12:3456:789a::/48: expired on 2020-01-01, so left out',
+    );
     expect(run.stdout).not.toContain('ip6 daddr');
   });
 
@@ -135,6 +142,38 @@ describe('moat egress probe', () => {
     expect(JSON.parse(run.stdout)).toEqual([
       { host: '127.0.0.1', port: listenerPort, outcome: 'connected', policy: 'not allowed' },
     ]);
+    expect(acceptedCount).toBe(1);
+  });
+
+  it('names in its help the public and metadata addresses it tries by default', () => {
+    expect(probeCommand.help).toContain('Without --target it really connects, from this host');
+    expect(probeCommand.help).toContain('1.1.1.1:443, a public address on the internet');
+    expect(probeCommand.help).toContain('169.254.169.254:80, where cloud metadata services');
+  });
+
+  it('tries each single allowed destination, then 1.1.1.1:443 and the metadata address', () => {
+    const config = loadConfig({ configPath: writeConfig('d.yaml', RULES_YAML), env: {} });
+    const named = egressRuleSchema.parse({
+      ...config.egress.allow[0],
+      destination: 'models.internal.example',
+      ports: [8443],
+    });
+    const policy = new EgressPolicy([...config.egress.allow, named]);
+
+    // Listed, never connected to: no test lets the probe choose its own targets.
+    expect(defaultProbeTargets(policy)).toEqual([
+      '127.0.0.1:11434',
+      'models.internal.example:8443',
+      '1.1.1.1:443',
+      '169.254.169.254:80',
+    ]);
+  });
+
+  it('cannot be run by a test without loopback-only targets', async () => {
+    await expect(runCliCaptured(['egress', 'probe'])).rejects.toThrow('without --target');
+    await expect(
+      runCliCaptured(['egress', 'probe', '--target', '127.0.0.1:9', '--target', '1.1.1.1:443']),
+    ).rejects.toThrow('a test probed 1.1.1.1');
     expect(acceptedCount).toBe(1);
   });
 

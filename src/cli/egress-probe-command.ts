@@ -26,8 +26,14 @@ export const probeCommand: CliCommand = {
 
 Opens a TCP connection to each target from a separate process that does not carry Moat's
 in-process guard, and reports what happened. Run it as the service user to see what the
-host firewall lets that user reach. Without --target it tries each allowed destination
-and two that no rule should allow (1.1.1.1:443 and 169.254.169.254:80).
+host firewall lets that user reach.
+
+Without --target it really connects, from this host, to:
+  - each allowed destination that is one address or name, on the rule's first port;
+  - 1.1.1.1:443, a public address on the internet (Cloudflare's DNS service);
+  - 169.254.169.254:80, where cloud metadata services answer.
+No rule should allow the last two. Where the host rules are not loaded, those connections
+leave the host; name your own targets with --target to try only those.
 
 Exit code 1 when a target the allow-list does not allow was reached: then the host, not
 only Moat, lets it out.
@@ -64,7 +70,7 @@ async function runProbe(args: string[], context: CliContext): Promise<ExitCode> 
   }
 
   const policy = loadEgressPolicy(values.config, context);
-  const targets = (values.target ?? defaultTargets(policy)).map((text) => {
+  const targets = (values.target ?? defaultProbeTargets(policy)).map((text) => {
     const target = parseProbeTarget(text);
     if (target === undefined)
       throw new UsageError(`--target must look like HOST:PORT or [IPv6]:PORT`);
@@ -80,7 +86,11 @@ async function runProbe(args: string[], context: CliContext): Promise<ExitCode> 
   return leaks.length === 0 ? EXIT_CODES.ok : EXIT_CODES.failure;
 }
 
-function defaultTargets(policy: EgressPolicy): string[] {
+/**
+ * What the probe tries without `--target`: each allowed single destination on its first
+ * port, then two that must stay unreachable, one public and one the metadata service.
+ */
+export function defaultProbeTargets(policy: EgressPolicy): string[] {
   const allowed = policy.rules.flatMap((rule) => {
     const port = rule.ports[0]?.[0];
     if (port === undefined) return [];

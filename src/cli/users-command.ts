@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createUser, MIN_PASSWORD_LENGTH } from '../auth/index.js';
 import { MoatError } from '../errors/index.js';
-import { openStore, type MoatStore, type UserRecord } from '../store/index.js';
+import type { MoatStore, UserRecord } from '../store/index.js';
 import {
   EXIT_CODES,
   parseOrUsageError,
@@ -10,7 +10,8 @@ import {
   type CliContext,
   type ExitCode,
 } from './cli-support.js';
-import { DATA_DIR_OPTIONS_HELP, resolveStoreLocation } from './data-dir.js';
+import { DATA_DIR_OPTIONS_HELP } from './data-dir.js';
+import { withStore } from './with-store.js';
 
 const STORE_OPTIONS = {
   data: { type: 'string' },
@@ -61,7 +62,9 @@ async function runAdd(args: string[], context: CliContext): Promise<ExitCode> {
 
   const password = await context.readSecret({ prompt: 'Password: ', isConfirmed: true });
 
-  const user = await withStore(values, context, (store) => addOrUsageError(store, name, password));
+  const user = await withStore({ values, context, mustExist: false }, (store) =>
+    addOrUsageError(store, name, password),
+  );
   context.output.print(`Added account ${user.id} ("${user.name}").`);
   return EXIT_CODES.ok;
 }
@@ -87,7 +90,9 @@ async function runList(args: string[], context: CliContext): Promise<ExitCode> {
   );
   if (values.help === true) return printHelp(listCommand, context);
 
-  const users = await withStore(values, context, (store) => store.users.list());
+  const users = await withStore({ values, context, mustExist: false }, (store) =>
+    store.users.list(),
+  );
   if (users.length === 0) {
     context.output.print('No accounts. Add one with: moat users add NAME');
     return EXIT_CODES.ok;
@@ -103,24 +108,4 @@ async function runList(args: string[], context: CliContext): Promise<ExitCode> {
 function printHelp(command: CliCommand, context: CliContext): ExitCode {
   context.output.print(command.help);
   return EXIT_CODES.ok;
-}
-
-/** Opens the store (SQLite or PostgreSQL, as the config says), creating it when new. */
-async function withStore<T>(
-  values: { data?: string | undefined; config?: string | undefined },
-  context: CliContext,
-  action: (store: MoatStore) => Promise<T>,
-): Promise<T> {
-  const location = resolveStoreLocation({
-    dataFlag: values.data,
-    configFlag: values.config,
-    env: context.env,
-  });
-
-  const store = await openStore(location);
-  try {
-    return await action(store);
-  } finally {
-    await store.close();
-  }
 }

@@ -10,8 +10,9 @@ import {
 } from '../memory/index.js';
 import { AuditLog, checkpointSigner, type Auditor } from '../audit/index.js';
 import type { SecretKey } from '../crypto/index.js';
-import { openStore, storeLocation, type MoatStore } from '../store/index.js';
+import { storeLocation, type MoatStore } from '../store/index.js';
 import type { CliContext } from './cli-support.js';
+import { openCommandStore } from './open-command-store.js';
 
 export interface MemoryAccess {
   values: { data?: string | undefined; config?: string | undefined };
@@ -99,7 +100,7 @@ export async function withKeys<T>(
     env: context.env,
     mayCreate: false,
   });
-  const store = await openStore(location);
+  const store = await openCommandStore(location, () => config);
   try {
     return await action({ config, store, masterKey: masterKey.key });
   } finally {

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
-import { openStore, type MoatStore } from '../store/index.js';
+import { loadConfig } from '../config/index.js';
+import type { MoatStore } from '../store/index.js';
 import type { CliContext } from './cli-support.js';
 import { resolveStoreLocation } from './data-dir.js';
+import { openCommandStore } from './open-command-store.js';
 
 export interface StoreAccess {
   values: { data?: string | undefined; config?: string | undefined };
@@ -26,7 +28,14 @@ export async function withStore<T>(
     );
   }
 
-  const store = await openStore(location);
+  const { config: configPath } = access.values;
+  const store = await openCommandStore(location, () =>
+    loadConfig(
+      configPath === undefined
+        ? { env: access.context.env }
+        : { configPath, env: access.context.env },
+    ),
+  );
   try {
     return await action(store);
   } finally {

@@ -94,6 +94,29 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses a catch-all or unspecified egress destination, naming the rule', () => {
+    const rule = (destination: string) =>
+      [
+        `    - destination: "${destination}"`,
+        '      ports: [443]',
+        '      justification: The inference pool that serves the team.',
+        '      approvedBy: Dana Fischer (security)',
+        '      expires: 2030-01-01',
+      ].join('\n');
+    const text = ['egress:', '  allow:', rule('10.0.0.5'), rule('0.0.0.0/0'), rule('::')];
+    const path = writeConfig(`${text.join('\n')}\n`);
+
+    expect(errorOf(() => loadConfig({ configPath: path, env: {} }))).toBe(
+      `config file ${path} is not valid:\n` +
+        '  - egress.allow[1].destination: covers too many addresses: a range needs a prefix ' +
+        'of /8 or longer for IPv4; name the address, or the smallest range that holds the ' +
+        'destination\n' +
+        '  - egress.allow[2].destination: is an unspecified address ("this host"), which no ' +
+        'rule can allow; name the address Moat should reach instead, such as 127.0.0.1 or ' +
+        '::1 for a server on this machine',
+    );
+  });
+
   it('keeps problems from the file and from the environment apart', () => {
     const path = writeConfig('engine:\n  threads: 0\n');
     const message = errorOf(() =>

@@ -1,4 +1,5 @@
-import { parseIpRange, type IpRange } from './ip-address.js';
+import { isUnspecifiedAddress } from './address-class.js';
+import { canonicalRangeBase, parseIpRange, type IpRange } from './ip-address.js';
 
 /** What a rule's `destination` names: one host name, or an address or range of addresses. */
 export type Destination = { kind: 'name'; name: string } | { kind: 'range'; range: IpRange };
@@ -18,6 +19,42 @@ export function parseDestination(text: string): Destination | undefined {
 
   const name = normalizeHostName(text);
   return name === undefined ? undefined : { kind: 'name', name };
+}
+
+/**
+ * The shortest prefix a rule's range may have, per family. A wider range is not a
+ * destination but most of the internet, and with it loopback, private networks and the
+ * metadata service at 169.254.169.254; `0.0.0.0/0` and `::/0` are the usual mistakes.
+ */
+export const MIN_PREFIX_LENGTH = { 4: 8, 6: 16 } as const;
+
+/** `0.0.0.0/8` and `::/128`: a range this long starting there holds nothing else. */
+const UNSPECIFIED_PREFIX_LENGTH = { 4: 8, 6: 128 } as const;
+
+/** Why a rule's destination cannot be accepted, or undefined when it names a destination. */
+export function whyDestinationIsRefused(text: string): string | undefined {
+  const destination = parseDestination(text);
+  if (destination === undefined) {
+    return 'use a host name, an IP address or a CIDR range (no scheme, port or path)';
+  }
+  if (destination.kind === 'name') return undefined;
+
+  const { base, prefixLength } = canonicalRangeBase(destination.range);
+  const minimum = MIN_PREFIX_LENGTH[base.family];
+  if (prefixLength < minimum) {
+    return (
+      `covers too many addresses: a range needs a prefix of /${minimum} or longer for ` +
+      `IPv${base.family}; name the address, or the smallest range that holds the destination`
+    );
+  }
+  const isAllUnspecified = prefixLength >= UNSPECIFIED_PREFIX_LENGTH[base.family];
+  if (isUnspecifiedAddress(base) && isAllUnspecified) {
+    return (
+      'is an unspecified address ("this host"), which no rule can allow; name the address ' +
+      'Moat should reach instead, such as 127.0.0.1 or ::1 for a server on this machine'
+    );
+  }
+  return undefined;
 }
 
 /**

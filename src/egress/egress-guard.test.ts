@@ -1,5 +1,12 @@
-import { Resolver, lookup, promises as dnsPromises, resolve4 } from 'node:dns';
-import { createSocket } from 'node:dgram';
+import {
+  Resolver,
+  getServers,
+  lookup,
+  promises as dnsPromises,
+  resolve4,
+  setServers,
+} from 'node:dns';
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { get as httpGet } from 'node:http';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
@@ -65,9 +72,7 @@ beforeAll(async () => {
   sentinel = await listen(() => (sentinelConnections += 1));
   allowedPort = (allowed.address() as AddressInfo).port;
   sentinelPort = (sentinel.address() as AddressInfo).port;
-  guard.setPolicy(
-    new EgressPolicy([rule('127.0.0.1', [allowedPort]), rule('localhost', [sentinelPort])]),
-  );
+  guard.setPolicy(basePolicy());
   guard.setDeniedListener((denial) => denials.push(denial));
 });
 
@@ -75,6 +80,29 @@ afterAll(() => {
   allowed.close();
   sentinel.close();
 });
+
+/** The policy every test starts from; a test that changes it puts it back. */
+function basePolicy(): EgressPolicy {
+  return new EgressPolicy([rule('127.0.0.1', [allowedPort]), rule('localhost', [sentinelPort])]);
+}
+
+/** A UDP listener on loopback that counts the datagrams (DNS queries) it receives. */
+async function listenUdp(): Promise<{ socket: UdpSocket; port: number; received: () => number }> {
+  const socket = createSocket('udp4');
+  let count = 0;
+  socket.on('message', () => (count += 1));
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return { socket, port: socket.address().port, received: () => count };
+}
+
+/** How a callback query ends: the error code, or `answered`. */
+function queryCode(resolver: Resolver, name: string): Promise<string> {
+  return new Promise((resolve) => {
+    resolver.resolve4(name, (error) => {
+      resolve(error === null ? 'answered' : String(error.code));
+    });
+  });
+}
 
 beforeEach(() => {
   denials.length = 0;
@@ -248,6 +276,105 @@ describe('the egress guard on DNS and UDP', () => {
     socket.close();
     expect(code).toBe('egress_denied');
     expect(denials).toEqual([{ kind: 'udp', destination: '127.0.0.1', reason: 'udp' }]);
+  });
+});
+
+describe('the egress guard on DNS servers', () => {
+  let udpSentinel: Awaited<ReturnType<typeof listenUdp>>;
+  let allowedDns: Awaited<ReturnType<typeof listenUdp>>;
+
+  beforeAll(async () => {
+    udpSentinel = await listenUdp();
+    allowedDns = await listenUdp();
+  });
+
+  afterAll(() => {
+    udpSentinel.socket.close();
+    allowedDns.socket.close();
+    guard.setPolicy(basePolicy());
+  });
+
+  it('refuses every setServers naming a server no rule allows', () => {
+    const server = `127.0.0.1:${udpSentinel.port}`;
+    const systemServers = getServers();
+    const attempts = [
+      () => {
+        new Resolver().setServers([server]);
+      },
+      () => {
+        setServers([server]);
+      },
+      () => {
+        new dnsPromises.Resolver().setServers([server]);
+      },
+      () => {
+        dnsPromises.setServers([server]);
+      },
+      () => {
+        new Resolver().setServers(['[::1]:53']);
+      },
+      () => {
+        new Resolver().setServers(['169.254.169.254']);
+      },
+    ];
+
+    for (const attempt of attempts) {
+      expect(attempt).toThrow(expect.objectContaining({ code: 'egress_denied' }));
+    }
+    expect(getServers()).toEqual(systemServers);
+    expect(dnsPromises.getServers()).toEqual(systemServers);
+    expect(denials.slice(0, 2)).toEqual([
+      { kind: 'lookup', destination: '127.0.0.1', port: udpSentinel.port, reason: 'no_rule' },
+      { kind: 'lookup', destination: '127.0.0.1', port: udpSentinel.port, reason: 'no_rule' },
+    ]);
+    expect(denials.slice(4)).toEqual([
+      { kind: 'lookup', destination: '::1', port: 53, reason: 'no_rule' },
+      { kind: 'lookup', destination: '169.254.169.254', port: 53, reason: 'no_rule' },
+    ]);
+  });
+
+  it('sends no query for an IP literal: a resolve4 asks a server, unlike a lookup', async () => {
+    expect(await queryCode(new Resolver(), '1.2.3.4')).toBe('egress_denied');
+    await expect(dnsPromises.resolve4('1.2.3.4')).rejects.toMatchObject({
+      code: 'egress_denied',
+    });
+    expect(denials.map((denial) => [denial.destination, denial.reason])).toEqual([
+      ['1.2.3.4', 'no_rule'],
+      ['1.2.3.4', 'no_rule'],
+    ]);
+  });
+
+  it('queries a server a rule allows, and stops as soon as the rule is gone', async () => {
+    const server = `127.0.0.1:${allowedDns.port}`;
+    guard.setPolicy(
+      new EgressPolicy([rule('localhost', [53]), rule('127.0.0.1', [allowedDns.port])]),
+    );
+    const resolver = new Resolver({ timeout: 200, tries: 1 });
+    const promiseResolver = new dnsPromises.Resolver({ timeout: 200, tries: 1 });
+    resolver.setServers([server]);
+    promiseResolver.setServers([server]);
+
+    expect(await queryCode(resolver, 'localhost')).toBe('ETIMEOUT');
+    await expect(promiseResolver.resolve4('localhost')).rejects.toMatchObject({
+      code: 'ETIMEOUT',
+    });
+    expect(allowedDns.received()).toBe(2);
+
+    guard.setPolicy(new EgressPolicy([rule('localhost', [53])]));
+    expect(await queryCode(resolver, 'localhost')).toBe('egress_denied');
+    await expect(promiseResolver.resolveTxt('localhost')).rejects.toMatchObject({
+      code: 'egress_denied',
+    });
+    expect(allowedDns.received()).toBe(2);
+    expect(denials).toEqual([
+      { kind: 'lookup', destination: '127.0.0.1', port: allowedDns.port, reason: 'no_rule' },
+      { kind: 'lookup', destination: '127.0.0.1', port: allowedDns.port, reason: 'no_rule' },
+    ]);
+  });
+
+  it('let no query reach the UDP sentinel', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(udpSentinel.received()).toBe(0);
   });
 });
 

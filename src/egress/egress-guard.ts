@@ -26,8 +26,9 @@ let installed: EgressGuard | undefined;
 /**
  * Installs the guard on every way out of the process, with an empty allow-list until a
  * policy is set, and answers it. Installing again answers the same guard. It cannot be
- * removed: `bin/moat.js` installs it before any other module is loaded, so no library can
- * keep a reference to an unguarded function, and nothing in Moat turns it off.
+ * removed: `bin/moat.js` installs it before any other module is loaded, so no library keeps
+ * a public function from before it, and nothing in Moat turns it off. Code that reaches
+ * Node's internal handles gets past it; that is what the host rules are for.
  */
 export function installEgressGuard(): EgressGuard {
   if (installed !== undefined) return installed;

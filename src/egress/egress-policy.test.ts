@@ -81,7 +81,9 @@ describe('EgressPolicy', () => {
   });
 
   it('never allows the unspecified address, even under a catch-all range', () => {
-    const everything = new EgressPolicy([rule('0.0.0.0/0', ['1-65535'])]);
+    // The schema refuses such a rule; the policy holds even for one built without it.
+    const catchAll = { ...rule('10.0.0.0/8', ['1-65535']), destination: '0.0.0.0/0' };
+    const everything = new EgressPolicy([catchAll]);
     expect(everything.checkAddress(address('0.0.0.0'), { port: 80, nowMs: NOW_MS })).toEqual({
       isAllowed: false,
       reason: 'unspecified_address',
@@ -146,6 +148,59 @@ describe('rule validation', () => {
       const result = egressRuleSchema.safeParse({ ...rule('10.0.0.1', [80]), destination });
       expect(result.success, destination).toBe(false);
     }
+  });
+
+  it.each([
+    ['0.0.0.0/0', 4, 8],
+    ['0.0.0.0/1', 4, 8],
+    ['10.0.0.0/7', 4, 8],
+    ['::ffff:0.0.0.0/96', 4, 8],
+    ['::ffff:10.0.0.0/103', 4, 8],
+    ['::/0', 6, 16],
+    ['2000::/3', 6, 16],
+    ['fc00::/7', 6, 16],
+    ['fe80::/15', 6, 16],
+  ])('refuses the over-broad range %s', (destination, family, minimum) => {
+    const result = egressRuleSchema.safeParse({ ...rule('10.0.0.1', [80]), destination });
+
+    expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      [
+        'destination',
+        `covers too many addresses: a range needs a prefix of /${minimum} or longer for ` +
+          `IPv${family}; name the address, or the smallest range that holds the destination`,
+      ],
+    ]);
+  });
+
+  it.each([
+    '0.0.0.0',
+    '0.0.0.0/8',
+    '0.1.2.3',
+    '0.0.0.0/32',
+    '::',
+    '::/128',
+    '0:0::0',
+    '::ffff:0.0.0.0',
+  ])('refuses the unspecified destination %s, which no rule can allow', (destination) => {
+    const result = egressRuleSchema.safeParse({ ...rule('10.0.0.1', [80]), destination });
+
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+      'is an unspecified address ("this host"), which no rule can allow; name the address ' +
+        'Moat should reach instead, such as 127.0.0.1 or ::1 for a server on this machine',
+    ]);
+  });
+
+  it.each([
+    '10.0.0.0/8',
+    '127.0.0.0/8',
+    '169.254.169.254',
+    'fd12:3456::/32',
+    '2001:db8::/16',
+    '::1',
+  ])('accepts the range %s, named on purpose', (destination) => {
+    expect(egressRuleSchema.safeParse({ ...rule('10.0.0.1', [80]), destination }).success).toBe(
+      true,
+    );
   });
 
   it('refuses bad ports and dates', () => {

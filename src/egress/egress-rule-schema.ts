@@ -1,52 +1,8 @@
 import { z } from 'zod';
-import { parseDestination } from './destination.js';
+import { whyDestinationIsRefused } from './destination.js';
+import { whyApproverIsWeak, whyJustificationIsWeak } from './rule-text-checks.js';
 
-/**
- * Words that stand in for a reason without giving one. A justification made only of these
- * (and of filler) is refused, however it is spelled or punctuated.
- */
-const PLACEHOLDER_WORDS = new Set([
-  'todo',
-  'tbd',
-  'tba',
-  'na',
-  'n/a',
-  'none',
-  'fixme',
-  'xxx',
-  'test',
-  'testing',
-  'temp',
-  'temporary',
-  'placeholder',
-  'needed',
-  'required',
-  'misc',
-  'later',
-  'wip',
-  'reason',
-  'justification',
-  'see',
-  'ticket',
-]);
-
-const MIN_JUSTIFICATION_WORDS = 3;
-const MIN_JUSTIFICATION_CHARACTERS = 20;
-
-/** Why a justification cannot be accepted, or undefined when it reads as a real reason. */
-export function whyJustificationIsWeak(text: string): string | undefined {
-  const words = text
-    .toLowerCase()
-    .split(/[\s,.;:!?()"'-]+/)
-    .filter((word) => /[a-z0-9]/.test(word));
-  const realWords = words.filter((word) => !PLACEHOLDER_WORDS.has(word));
-
-  if (realWords.length === 0) return 'is a placeholder; say why this destination is needed';
-  if (words.length < MIN_JUSTIFICATION_WORDS || text.trim().length < MIN_JUSTIFICATION_CHARACTERS) {
-    return `must say in a sentence (at least ${MIN_JUSTIFICATION_WORDS} words) why it is needed`;
-  }
-  return undefined;
-}
+export { whyApproverIsWeak, whyJustificationIsWeak };
 
 const portRangeSchema = z.string().regex(/^\d{1,5}-\d{1,5}$/, 'use a port or a range "low-high"');
 
@@ -66,8 +22,9 @@ const dateSchema = z
 /** One allow-list rule as written in the config file. */
 export const egressRuleSchema = z.strictObject({
   /** Host name, IP address or CIDR range. A host name reaches public addresses only. */
-  destination: z.string().refine((text) => parseDestination(text) !== undefined, {
-    error: 'use a host name, an IP address or a CIDR range (no scheme, port or path)',
+  destination: z.string().superRefine((text, context) => {
+    const problem = whyDestinationIsRefused(text);
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
   }),
   /** TCP ports: numbers, or ranges as "low-high". */
   ports: z.array(portSchema).min(1).max(64),
@@ -80,7 +37,15 @@ export const egressRuleSchema = z.strictObject({
       if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
     }),
   /** Who approved the rule. */
-  approvedBy: z.string().trim().min(2).max(200),
+  approvedBy: z
+    .string()
+    .trim()
+    .min(2)
+    .max(200)
+    .superRefine((text, context) => {
+      const problem = whyApproverIsWeak(text);
+      if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+    }),
   /** Last day (UTC) the rule allows anything; from the next day on it denies. */
   expires: dateSchema,
 });

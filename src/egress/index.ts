@@ -8,6 +8,7 @@ export {
 export {
   egressSchema,
   egressRuleSchema,
+  whyApproverIsWeak,
   whyJustificationIsWeak,
   type EgressConfig,
   type EgressRuleConfig,

@@ -43,7 +43,7 @@ export function canonicalAddress(address: IpAddress): IpAddress {
   return { family: 4, bytes: address.bytes.slice(12) };
 }
 
-/** Parses `10.0.0.0/8`, `fd00::/8` or a single address (a full-length range). */
+/** Parses `10.0.0.0/8`, `fd12:3456::/32` or a single address (a full-length range). */
 export function parseIpRange(text: string): IpRange | undefined {
   const [addressText = '', prefixText, extra] = text.split('/');
   if (extra !== undefined || addressText.includes('%')) return undefined;
@@ -98,7 +98,7 @@ export function rangeFamily(range: IpRange): 4 | 6 {
 }
 
 /** A range over `::ffff:0:0/96` or its subranges is the same range of IPv4 addresses. */
-function canonicalRangeBase(range: IpRange): IpRange {
+export function canonicalRangeBase(range: IpRange): IpRange {
   const canonical = canonicalAddress(range.base);
   if (canonical === range.base || range.prefixLength < 96) return range;
   return { base: canonical, prefixLength: range.prefixLength - 96 };

@@ -1,4 +1,5 @@
 import { runCli } from '../../src/cli/index.js';
+import { assertProbeStaysLocal } from './local-probe.js';
 
 export interface CliRun {
   exitCode: number;
@@ -16,6 +17,7 @@ export async function runCliCaptured(
   env: NodeJS.ProcessEnv = {},
   secret?: string,
 ): Promise<CliRun> {
+  assertProbeStaysLocal(argv);
   const stdout: string[] = [];
   const stderr: string[] = [];
   const exitCode = await runCli([...argv], {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { withDeadline } from './deadline.js';
+import { assertProbeStaysLocal } from './local-probe.js';
 
 /** The built `moat` command, run by the same Node.js as the tests. */
 export const MOAT_BIN = fileURLToPath(new URL('../../bin/moat.js', import.meta.url));
@@ -79,6 +80,7 @@ export function runMoat(
   args: readonly string[],
   options: CommandOptions & { timeoutMs?: number },
 ): Promise<FinishedCommand> {
+  assertProbeStaysLocal(args);
   return runCommand(process.execPath, [MOAT_BIN, ...args], options);
 }
 
