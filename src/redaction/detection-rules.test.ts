@@ -45,3 +45,24 @@ describe('addresses announced by a cue, without a street-type word', () => {
     expect(await valuesOf(text, 'STREET_ADDRESS')).toEqual([]);
   });
 });
+
+describe('emails and IBANs found from their anchors', () => {
+  it.each([
+    ['write to nora.vale [at] example [.] org today', 'nora.vale [at] example [.] org'],
+    ['or nora at example dot com', 'nora at example dot com'],
+    ['reach ..ada@example.com', 'ada@example.com'],
+  ])('finds the address in %j', async (text, value) => {
+    expect(await valuesOf(text, 'EMAIL_ADDRESS')).toEqual([value]);
+  });
+
+  it('finds no obfuscated address where no dot is spelled out', async () => {
+    expect(await valuesOf('meet nora at example street', 'EMAIL_ADDRESS')).toEqual([]);
+  });
+
+  it('finds an IBAN only where no letter or digit is glued before it', async () => {
+    expect(await valuesOf('ref XDE89370400440532013000', 'IBAN_CODE')).toEqual([]);
+    expect(
+      await valuesOf('to DE89370400440532013000 and GB82WEST12345698765432', 'IBAN_CODE'),
+    ).toEqual(['DE89370400440532013000', 'GB82WEST12345698765432']);
+  });
+});
