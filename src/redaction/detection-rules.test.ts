@@ -66,3 +66,23 @@ describe('emails and IBANs found from their anchors', () => {
     ).toEqual(['DE89370400440532013000', 'GB82WEST12345698765432']);
   });
 });
+
+describe('names judged by the words around them', () => {
+  it.each([
+    ["Heather said: I'm Daniel's daughter", ['Heather', 'Daniel']],
+    ["What's your family name? Quillery", ['Quillery']],
+    ['Orvenna, can you call me back?', ['Orvenna']],
+    ['Tashkar: Where is the key?', ['Tashkar']],
+    ['Brevalyn is late again.', ['Brevalyn']],
+  ])('finds the people in %j', async (text, names) => {
+    expect(await valuesOf(text, 'PERSON')).toEqual(names);
+  });
+
+  it.each([
+    "You're Going To Love It",
+    'We flew in from Quorvath last night.',
+    'Brevalyn makes fine tea.',
+  ])('finds no person in %j', async (text) => {
+    expect(await valuesOf(text, 'PERSON')).toEqual([]);
+  });
+});

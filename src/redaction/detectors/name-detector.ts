@@ -4,7 +4,7 @@ import { classifyWord, wordsOf, type Word, type WordKind } from './words.js';
 
 /** Words right before a name that say a name follows. */
 const NAME_CUE =
-  /(?:\b(?:mr|mrs|ms|mx|miss|dr|prof|sir|madam|dear|named|called|call me|calls me|name is|name's|i am|i'm|this is|ask for|signed|regards|thanks|cc|attn|patient|name|user|customer|employee|contact|with|by)\s*[.:,-]?\s*)$/iu;
+  /(?:\b(?:mr|mrs|ms|mx|miss|dr|prof|sir|madam|dear|named|called|call me|calls me|name is|name's|i am|i'm|this is|ask for|signed|regards|thanks|cc|attn|patient|name|user|customer|employee|contact|with|by)\s*[.:,?-]?\s*)$/iu;
 
 /** Words right after a capitalised run that make it an organisation, not a person. */
 const ORGANISATION_AFTER =
@@ -101,7 +101,11 @@ function judgePart(
   const isSentenceStart = /(?:^|[.!?:]\s+|\n\s*)$/u.test(
     text.slice(Math.max(0, first.start - 4), first.start),
   );
+  const before = text.slice(Math.max(0, first.start - 12), first.start);
+  const after = text.slice(last.end, last.end + 12);
   const confidence = nameConfidence({
+    isPlaceContext: PLACE_BEFORE.test(before),
+    isPersonContext: PERSON_AFTER.test(after),
     size: full.length,
     names: count('name'),
     ambiguous: count('ambiguous'),
@@ -115,7 +119,16 @@ function judgePart(
   return { className: 'PERSON', start: first.start, end: last.end, confidence };
 }
 
+/** "in Flateyri", "from Greenlander": an unknown word there is most often a place. */
+const PLACE_BEFORE = /\b(?:in|at|from|near|into|across|around|visit(?:ed|ing)?)\s+(?:the\s+)?$/iu;
+
+/** "Warrane, can I…", "Halldór: What…", "Irenka is…": what follows a person's name. */
+const PERSON_AFTER =
+  /^(?:,|:|\s+(?:is|was|has|had|said|says|began|spent|shouted|asked|told|wrote)\b)/u;
+
 interface PartCounts {
+  isPlaceContext: boolean;
+  isPersonContext: boolean;
   size: number;
   names: number;
   ambiguous: number;
@@ -130,12 +143,16 @@ interface PartCounts {
 /** How sure a run of words is a person's name, or undefined when it is not one. */
 function nameConfidence(counts: PartCounts): number | undefined {
   const { size, names, ambiguous, unknown, places, hasCue, isShouted, isSentenceStart } = counts;
+  const { isPlaceContext, isPersonContext } = counts;
   if (hasCue) return 0.85;
   if (isShouted) return names >= 2 ? 0.8 : undefined;
   if (names >= 1) return size > 1 ? 0.85 : 0.7;
   if (places > 0) return undefined;
   if (size > 1 && ambiguous + unknown === size) return ambiguous > 0 ? 0.75 : 0.7;
-  return unknown === 1 && size === 1 && !isSentenceStart ? 0.55 : undefined;
+  if (size !== 1 || isPlaceContext) return undefined;
+  // "Heather said", "Frank, come here": a name that is also a word, used as a name.
+  if (ambiguous === 1) return isPersonContext ? 0.6 : undefined;
+  return !isSentenceStart || isPersonContext ? 0.55 : undefined;
 }
 
 /** "eva kleist": a known given name then a known family name, neither an everyday word. */
