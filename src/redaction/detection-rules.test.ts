@@ -86,3 +86,33 @@ describe('names judged by the words around them', () => {
     expect(await valuesOf(text, 'PERSON')).toEqual([]);
   });
 });
+
+describe('cards outside the issuer table, phones in the North American layout', () => {
+  it('counts a Luhn-valid number outside every issuer range after a card word', async () => {
+    expect(await valuesOf('points on my card 0812 3456 7890 1239 expire', 'CREDIT_CARD')).toEqual([
+      '0812 3456 7890 1239',
+    ]);
+  });
+
+  it.each(['invoice 0812 3456 7890 1239 is paid', 'my card 0812 3456 7890 1238 expired'])(
+    'finds no card in %j: no card word, or Luhn fails',
+    async (text) => {
+      expect(await valuesOf(text, 'CREDIT_CARD')).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['It was 123-456-7890 on the form', '123-456-7890'],
+    ['the desk, (123) 456-7890, is closed', '(123) 456-7890'],
+    ['or 123.456.7890 after six', '123.456.7890'],
+  ])('counts %j without a phone word', async (text, value) => {
+    expect(await valuesOf(text, 'PHONE_NUMBER')).toEqual([value]);
+  });
+
+  it.each(['batch 123 456 7890 shipped', 'code 123-456.7890 used', 'id 1234567890 used'])(
+    'finds no phone in %j',
+    async (text) => {
+      expect(await valuesOf(text, 'PHONE_NUMBER')).toEqual([]);
+    },
+  );
+});
