@@ -116,3 +116,22 @@ describe('cards outside the issuer table, phones in the North American layout', 
     },
   );
 });
+
+describe('addresses without a street-type word or a cue', () => {
+  it.each([
+    ['Unser Büro: Lindenhof 48\n35578 Wetzlar', 'Lindenhof 48\n35578 Wetzlar'],
+    ['Kvarnbacken 19, 123 45 Uppsala', 'Kvarnbacken 19, 123 45 Uppsala'],
+    ['It went to 30497 Quillbrook 8057 last week', '30497 Quillbrook 8057'],
+    ['Ottova 53 Apt. 641, Brezovany', 'Ottova 53 Apt. 641, Brezovany'],
+  ])('finds the address in %j', async (text, value) => {
+    expect(await valuesOf(text, 'STREET_ADDRESS')).toEqual([value]);
+  });
+
+  it.each([
+    'See Chapter 12, 2019 Edition for details',
+    'Guilty Pleasures: 5 Musicians Of The 70s',
+    'We sold 300 Units 40 times',
+  ])('finds no address in %j', async (text) => {
+    expect(await valuesOf(text, 'STREET_ADDRESS')).toEqual([]);
+  });
+});

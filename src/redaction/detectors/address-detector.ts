@@ -34,6 +34,44 @@ const MILITARY =
 const NUMBERED_WITH_UNIT =
   /(?<![\p{L}\p{N}])\d{1,6}\s+(?:[\p{Lu}][\p{L}\p{M}'.-]*\s+){1,4}\d{1,5}[a-z]?,?\s*\n?\s*(?:apt\.?|apartment|suite|unit)\s*[\d\p{L}-]{1,6}\b\.?/giu;
 
+/** "Kuuse 53\n Suite 12": a capitalised name and its number, then a unit. */
+const NAMED_WITH_UNIT =
+  /(?<![\p{L}\p{N}])(?:[\p{Lu}][\p{L}\p{M}'.-]*[ \t]+){1,4}\d{1,5}[a-z]?,?\s*\n?\s*(?:[Aa]pt\.?|[Aa]partment|[Ss]uite|SUITE|APT\.?)\s*[\d\p{L}-]{1,6}\b\.?/gu;
+
+/**
+ * "30497 Ibirapita 8057", "692 Kuuse 53": a building number, a street's name, its number.
+ * A name between two numbers is written so only in addresses.
+ */
+const NUMBER_NAME_NUMBER =
+  /(?<![\p{L}\p{N}.,:/-])\d{1,6}[ \t]+(?:[\p{Lu}][\p{L}\p{M}'-]+[ \t]+){1,3}\d{1,5}[a-z]?(?![\p{L}\p{N}]|[.,:/-]\d)/gu;
+
+/** Postcodes as countries write them: 5 or 4 digits, "123 45", "00-950", "1000-001", "1011 AB". */
+const POSTCODE = String.raw`(?:\d{3} \d{2}|\d{2}-\d{3}|\d{4}-\d{3}|\d{4} ?[A-Z]{2}|\d{4,5})`;
+const STREET_WORD = String.raw`[\p{Lu}][\p{L}\p{M}'.-]*`;
+const HOUSE_NUMBER = String.raw`\d{1,5}[a-zA-Z]?`;
+
+/**
+ * A street line without a street-type word ("Lindenhof 48", "12 Edeby") that a postcode and
+ * a town follow, on the next line or after a comma: the way most of Europe writes an address.
+ */
+const STREET_THEN_POSTCODE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:(?:${STREET_WORD}[ \t]+){1,4}${HOUSE_NUMBER}` +
+    String.raw`|${HOUSE_NUMBER}(?:[ \t]+${STREET_WORD}){1,4})` +
+    String.raw`(?:[ \t]*,[ \t]*|[ \t]*\n[\s>]*)${POSTCODE}[ \t]+[\p{Lu}][\p{L}\p{M}'-]+`,
+  'gu',
+);
+
+const PATTERNS: readonly [RegExp, number][] = [
+  [MILITARY, 0.9],
+  [NUMBERED_WITH_UNIT, 0.9],
+  [NAMED_WITH_UNIT, 0.85],
+  [STREET_THEN_POSTCODE, 0.85],
+  [NUMBER_NAME_NUMBER, 0.75],
+];
+
+/** Shapes that titles and references share ("Chapter 12, 2019 Edition") unless a name is in them. */
+const NEEDS_PROPER_NOUN: ReadonlySet<RegExp> = new Set([STREET_THEN_POSTCODE, NUMBER_NAME_NUMBER]);
+
 const NUMBER_BEFORE = /(?:\d{1,6}[a-z]?\s+){1,2}$/iu;
 const NUMBER_AFTER = /^\s+\d{1,5}[a-z]?\b\.?/iu;
 const UNIT_AFTER =
@@ -66,10 +104,11 @@ export class AddressDetector implements Detector {
       const street = streetAround(text, words, index);
       if (street !== undefined) found.push(street);
     }
-    for (const pattern of [MILITARY, NUMBERED_WITH_UNIT]) {
+    for (const [pattern, confidence] of PATTERNS) {
       for (const match of text.matchAll(pattern)) {
+        if (NEEDS_PROPER_NOUN.has(pattern) && !hasUncommonWord(match[0], lists)) continue;
         const end = extendOverParts(text, match.index + match[0].length);
-        found.push(addressAt(match.index, end, 0.9));
+        found.push(addressAt(match.index, end, confidence));
       }
     }
     for (const street of cuedStreets(text)) {
@@ -77,6 +116,16 @@ export class AddressDetector implements Detector {
     }
     return joinCorners(text, found);
   }
+}
+
+/** "5 Musicians Of The 70s" is a title: a street's name holds a word that is not everyday English. */
+function hasUncommonWord(candidate: string, lists: WordLists): boolean {
+  return wordsOf(candidate).some((word) => {
+    const lower = word.text.toLowerCase();
+    if (lower.length < 3) return false;
+    const singular = lower.replace(/(?<=..)(?:e?s)$/u, '');
+    return !lists.englishWords.has(lower) && !lists.englishWords.has(singular);
+  });
 }
 
 function isStreetType(word: Word, text: string, lists: WordLists): boolean {
