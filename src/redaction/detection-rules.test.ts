@@ -82,6 +82,8 @@ describe('names judged by the words around them', () => {
     "You're Going To Love It",
     'We flew in from Quorvath last night.',
     'Brevalyn makes fine tea.',
+    'Website:\nhttp://example.org/',
+    'We had Ostrovian food at noon.',
   ])('finds no person in %j', async (text) => {
     expect(await valuesOf(text, 'PERSON')).toEqual([]);
   });

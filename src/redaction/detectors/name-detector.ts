@@ -104,8 +104,8 @@ function judgePart(
   const before = text.slice(Math.max(0, first.start - 12), first.start);
   const after = text.slice(last.end, last.end + 12);
   const confidence = nameConfidence({
-    isPlaceContext: PLACE_BEFORE.test(before),
-    isPersonContext: PERSON_AFTER.test(after),
+    isPlaceContext: PLACE_BEFORE.test(before) || isDemonym(part, after),
+    isPersonContext: PERSON_AFTER.test(after) && !FIELD_LABELS.has(first.text.toLowerCase()),
     size: full.length,
     names: count('name'),
     ambiguous: count('ambiguous'),
@@ -125,6 +125,22 @@ const PLACE_BEFORE = /\b(?:in|at|from|near|into|across|around|visit(?:ed|ing)?)\
 /** "Warrane, can I…", "Halldór: What…", "Irenka is…": what follows a person's name. */
 const PERSON_AFTER =
   /^(?:,|:|\s+(?:is|was|has|had|said|says|began|spent|shouted|asked|told|wrote)\b)/u;
+
+/** Labels of form fields ("Website:", "E-mail:"), which a colon follows as it follows a speaker. */
+const FIELD_LABELS: ReadonlySet<string> = new Set(
+  'name address phone e-mail email website web fax mobile tel subject date note title company'.split(
+    ' ',
+  ),
+);
+
+/** "Greek food", "an English place": a word for a people or a language before a noun. */
+const DEMONYM_ENDING = /(?:ish|ese|ian|ean|ic|ch|eek)$/u;
+
+function isDemonym(part: readonly { word: Word; kind: WordKind }[], after: string): boolean {
+  const only = part.length === 1 ? part[0] : undefined;
+  if (only === undefined || only.kind !== 'unknown') return false;
+  return DEMONYM_ENDING.test(only.word.text) && /^ [a-z]/u.test(after);
+}
 
 interface PartCounts {
   isPlaceContext: boolean;
