@@ -125,6 +125,11 @@ describe('addresses without a street-type word or a cue', () => {
     ['Kvarnbacken 19, 123 45 Uppsala', 'Kvarnbacken 19, 123 45 Uppsala'],
     ['It went to 30497 Quillbrook 8057 last week', '30497 Quillbrook 8057'],
     ['Ottova 53 Apt. 641, Brezovany', 'Ottova 53 Apt. 641, Brezovany'],
+    ['Mail 12 Harrow Road Apt. 8 Kelvedon Essex. Thanks', '12 Harrow Road Apt. 8 Kelvedon Essex'],
+    [
+      'Send to 4 Elm Street\n Hollowby\n Ruritania 40321?',
+      '4 Elm Street\n Hollowby\n Ruritania 40321',
+    ],
   ])('finds the address in %j', async (text, value) => {
     expect(await valuesOf(text, 'STREET_ADDRESS')).toEqual([value]);
   });
@@ -133,6 +138,7 @@ describe('addresses without a street-type word or a cue', () => {
     'See Chapter 12, 2019 Edition for details',
     'Guilty Pleasures: 5 Musicians Of The 70s',
     'We sold 300 Units 40 times',
+    'Room 12 Suite 4 costs more',
   ])('finds no address in %j', async (text) => {
     expect(await valuesOf(text, 'STREET_ADDRESS')).toEqual([]);
   });

@@ -70,7 +70,11 @@ const PATTERNS: readonly [RegExp, number][] = [
 ];
 
 /** Shapes that titles and references share ("Chapter 12, 2019 Edition") unless a name is in them. */
-const NEEDS_PROPER_NOUN: ReadonlySet<RegExp> = new Set([STREET_THEN_POSTCODE, NUMBER_NAME_NUMBER]);
+const NEEDS_PROPER_NOUN: ReadonlySet<RegExp> = new Set([
+  STREET_THEN_POSTCODE,
+  NUMBER_NAME_NUMBER,
+  NAMED_WITH_UNIT,
+]);
 
 const NUMBER_BEFORE = /(?:\d{1,6}[a-z]?\s+){1,2}$/iu;
 const NUMBER_AFTER = /^\s+\d{1,5}[a-z]?\b\.?/iu;
@@ -78,7 +82,11 @@ const UNIT_AFTER =
   /^(?:,?[\s>]*(?:apt\.?|apartment|suite|unit|#|floor|fl\.)\s*[\d\p{L}-]{1,6}\b\.?)+/iu;
 /** One more line or comma part of an address: a town, a region, a country, a postcode. */
 const CONTINUATION =
-  /^(?:\s*,\s*|\s*\n[\s>]*)(?:,\s*)?(?:[\p{Lu}\d][\p{L}\p{M}\d .'-]{0,40}?)(?=\s*(?:,|\n|$|[.?!]\s))/u;
+  /^(?:\s*,\s*|\s*\n[\s>]*)(?:,\s*)?(?:[\p{Lu}\d][\p{L}\p{M}\d .'-]{0,40}?)(?=\s*(?:,|\n|$|[.?!](?:\s|$)))/u;
+/** "… Apt. 819 Rzeszów Poland": after a unit, the town and country on the same line. */
+const UNIT_BEFORE = /(?:apt\.?|apartment|suite|unit)\s*[\d\p{L}-]{1,6}\.?$/iu;
+const TOWN_AFTER_UNIT =
+  /^[ \t]+[\p{Lu}][\p{L}\p{M}'-]*(?:[ \t]+[\p{Lu}][\p{L}\p{M}'-]*){0,3}(?:[ \t]+\d{4,5})?(?=[ \t]*(?:[,.?!;)]|\n|$))/u;
 const CORNER_BEFORE = /(?:the\s+)?corner\s+of\s+$/iu;
 
 const MAX_CONTINUATIONS = 6;
@@ -186,7 +194,11 @@ function extendOverParts(text: string, from: number): number {
   let end = from;
   for (let count = 0; count < MAX_CONTINUATIONS; count++) {
     const part =
-      UNIT_AFTER.exec(text.slice(end, end + 40)) ?? CONTINUATION.exec(text.slice(end, end + 60));
+      UNIT_AFTER.exec(text.slice(end, end + 40)) ??
+      CONTINUATION.exec(text.slice(end, end + 60)) ??
+      (UNIT_BEFORE.test(text.slice(Math.max(0, end - 20), end))
+        ? TOWN_AFTER_UNIT.exec(text.slice(end, end + 60))
+        : null);
     if (part === null) break;
     end += part[0].length;
   }
