@@ -74,6 +74,10 @@ describe('names judged by the words around them', () => {
     ['Orvenna, can you call me back?', ['Orvenna']],
     ['Tashkar: Where is the key?', ['Tashkar']],
     ['Brevalyn is late again.', ['Brevalyn']],
+    ['Signed, Marta K. Bloom', ['Marta K. Bloom']],
+    ['Producer James Sparks explained it', ['James Sparks']],
+    ['ping benjamin j kowalski today', ['benjamin j kowalski']],
+    ['ask dr. hansen about it', ['hansen']],
   ])('finds the people in %j', async (text, names) => {
     expect(await valuesOf(text, 'PERSON')).toEqual(names);
   });
@@ -84,6 +88,8 @@ describe('names judged by the words around them', () => {
     'Brevalyn makes fine tea.',
     'Website:\nhttp://example.org/',
     'We had Ostrovian food at noon.',
+    'the mr. fixit show',
+    'maria a lot of it',
   ])('finds no person in %j', async (text) => {
     expect(await valuesOf(text, 'PERSON')).toEqual([]);
   });

@@ -32,9 +32,9 @@ export class NameDetector implements Detector {
     while (index < words.length) {
       const run = capitalisedRun(text, words, index);
       if (run.length === 0) {
-        const pair = lowercasePair(text, words.slice(index, index + 2), lists);
-        if (pair !== undefined) found.push(pair);
-        index += pair === undefined ? 1 : 2;
+        const lowercase = lowercaseName(text, words.slice(index, index + 3), lists);
+        if (lowercase !== undefined) found.push(lowercase.detection);
+        index += lowercase?.wordCount ?? 1;
         continue;
       }
       found.push(...judgeRun(text, run, lists));
@@ -74,6 +74,10 @@ function judgeRun(text: string, run: readonly Word[], lists: WordLists): Detecti
 
   for (const word of run) {
     const kind = word.shape === 'initial' ? 'initial' : classifyWord(word.text, lists);
+    if (kind === 'common' && isFamilyNameAfter(part.at(-1), word, lists)) {
+      part.push({ word, kind: 'ambiguous' });
+      continue;
+    }
     if (kind === 'common') {
       flush();
       continue;
@@ -83,6 +87,26 @@ function judgeRun(text: string, run: readonly Word[], lists: WordLists): Detecti
   }
   flush();
   return found;
+}
+
+/** Words that never follow a given name as its family name. */
+const NEVER_FAMILY: ReadonlySet<string> = new Set(
+  'the and or but of in on at to for from with by is are was were has had not'.split(' '),
+);
+
+/**
+ * "Ella H. Snider", "James Sparks": after an initial or a known given name, a capitalised
+ * everyday word is the family name.
+ */
+function isFamilyNameAfter(
+  previous: { word: Word; kind: WordKind } | undefined,
+  word: Word,
+  lists: WordLists,
+): boolean {
+  if (previous === undefined || word.shape !== 'title' || word.text.length < 3) return false;
+  if (NEVER_FAMILY.has(word.text.toLowerCase())) return false;
+  if (previous.kind === 'initial') return true;
+  return previous.kind === 'name' && lists.firstNames.has(previous.word.text.toLowerCase());
 }
 
 function judgePart(
@@ -171,18 +195,45 @@ function nameConfidence(counts: PartCounts): number | undefined {
   return !isSentenceStart || isPersonContext ? 0.55 : undefined;
 }
 
-/** "eva kleist": a known given name then a known family name, neither an everyday word. */
-function lowercasePair(
-  text: string,
-  [given, family]: readonly Word[],
-  lists: WordLists,
-): Detection | undefined {
-  if (given?.shape !== 'lower' || family?.shape !== 'lower') return undefined;
-  if (text.slice(given.end, family.start) !== ' ') return undefined;
-  if (given.text.length < 3 || family.text.length < 3) return undefined;
+/** Right before a lowercase name: a title ("mr. elliott"). */
+const TITLE_BEFORE = /\b(?:mr|mrs|ms|mx|dr|prof)\.?\s+$/iu;
 
-  if (classifyWord(given.text, lists) !== 'name') return undefined;
-  if (classifyWord(family.text, lists) !== 'name') return undefined;
-  if (!lists.firstNames.has(given.text) || !lists.lastNames.has(family.text)) return undefined;
-  return { className: 'PERSON', start: given.start, end: family.end, confidence: 0.6 };
+/**
+ * Names written all in lowercase: a known given name, an optional middle initial and a
+ * known family name ("eva kleist", "benjamin a seiler"), or a known name after a title.
+ */
+function lowercaseName(
+  text: string,
+  words: readonly Word[],
+  lists: WordLists,
+): { detection: Detection; wordCount: number } | undefined {
+  const [given, middle, last] = words;
+  if (given?.shape !== 'lower') return undefined;
+  const isKnown = (word: Word) => classifyWord(word.text, lists) === 'name';
+  if (TITLE_BEFORE.test(text.slice(Math.max(0, given.start - 6), given.start)) && isKnown(given)) {
+    return { detection: personAt(given.start, given.end, 0.7), wordCount: 1 };
+  }
+  const isInitial =
+    middle?.text.length === 1 && /^\.? $/u.test(text.slice(middle.end, last?.start));
+  const family = isInitial ? last : middle;
+  if (family === undefined || !isLowercasePair(text, [given, family], lists)) return undefined;
+  const confidence = isInitial ? 0.65 : 0.6;
+  return { detection: personAt(given.start, family.end, confidence), wordCount: isInitial ? 3 : 2 };
+}
+
+function isLowercasePair(
+  text: string,
+  [given, family]: readonly [Word, Word],
+  lists: WordLists,
+): boolean {
+  if (family.shape !== 'lower' || given.text.length < 3 || family.text.length < 3) return false;
+  const gap = text.slice(given.end, family.start);
+  if (gap !== ' ' && !/^ [a-z]\.? $/u.test(gap)) return false;
+  if (classifyWord(given.text, lists) !== 'name') return false;
+  if (classifyWord(family.text, lists) !== 'name') return false;
+  return lists.firstNames.has(given.text) && lists.lastNames.has(family.text);
+}
+
+function personAt(start: number, end: number, confidence: number): Detection {
+  return { className: 'PERSON', start, end, confidence };
 }
