@@ -89,6 +89,7 @@ describe('names judged by the words around them', () => {
     'Website:\nhttp://example.org/',
     'We had Ostrovian food at noon.',
     'the mr. fixit show',
+    'The Quorvex office is closed.',
     'maria a lot of it',
   ])('finds no person in %j', async (text) => {
     expect(await valuesOf(text, 'PERSON')).toEqual([]);

@@ -8,7 +8,7 @@ const NAME_CUE =
 
 /** Words right after a capitalised run that make it an organisation, not a person. */
 const ORGANISATION_AFTER =
-  /^\s*(?:inc|ltd|llc|plc|gmbh|corp|co|company|group|bank|university|college|school|hospital|foundation|institute|orchestra|club|hotel|airlines?|records|press|studios?)\b/iu;
+  /^\s*(?:inc|ltd|llc|plc|gmbh|corp|co|company|group|bank|university|college|school|hospital|foundation|institute|orchestra|club|hotel|airlines?|records|press|studios?|office|offices|headquarters|employees|staff|platform|software|technologies|systems|solutions|labs|markets|networks|partners|capital|holdings|ventures)\b/iu;
 
 const MAX_NAME_WORDS = 4;
 
