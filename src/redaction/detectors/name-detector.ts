@@ -209,8 +209,10 @@ function lowercaseName(
 ): { detection: Detection; wordCount: number } | undefined {
   const [given, middle, last] = words;
   if (given?.shape !== 'lower') return undefined;
-  const isKnown = (word: Word) => classifyWord(word.text, lists) === 'name';
-  if (TITLE_BEFORE.test(text.slice(Math.max(0, given.start - 6), given.start)) && isKnown(given)) {
+  if (
+    isKnownName(given, lists) &&
+    TITLE_BEFORE.test(text.slice(Math.max(0, given.start - 6), given.start))
+  ) {
     return { detection: personAt(given.start, given.end, 0.7), wordCount: 1 };
   }
   const isInitial =
@@ -219,6 +221,10 @@ function lowercaseName(
   if (family === undefined || !isLowercasePair(text, [given, family], lists)) return undefined;
   const confidence = isInitial ? 0.65 : 0.6;
   return { detection: personAt(given.start, family.end, confidence), wordCount: isInitial ? 3 : 2 };
+}
+
+function isKnownName(word: Word, lists: WordLists): boolean {
+  return classifyWord(word.text, lists) === 'name';
 }
 
 function isLowercasePair(

@@ -16,7 +16,9 @@ export function wordsOf(text: string): Word[] {
   const words: Word[] = [];
   for (const match of text.matchAll(WORD)) {
     // "Daniel's" is the name "Daniel"; the possessive is not part of it.
-    const value = match[0].replace(/['’]s$/iu, '').replace(/['’-]+$/u, '');
+    const value = /['’-]/u.test(match[0])
+      ? match[0].replace(/['’]s$/iu, '').replace(/['’-]+$/u, '')
+      : match[0];
     words.push({
       text: value,
       start: match.index,
