@@ -78,6 +78,7 @@ describe('names judged by the words around them', () => {
     ['Producer James Sparks explained it', ['James Sparks']],
     ['ping benjamin j kowalski today', ['benjamin j kowalski']],
     ['ask dr. hansen about it', ['hansen']],
+    ['Our founders: Brevalyn, Graves and Reed.', ['Brevalyn', 'Graves', 'Reed']],
   ])('finds the people in %j', async (text, names) => {
     expect(await valuesOf(text, 'PERSON')).toEqual(names);
   });
@@ -90,6 +91,7 @@ describe('names judged by the words around them', () => {
     'We had Ostrovian food at noon.',
     'the mr. fixit show',
     'The Quorvex office is closed.',
+    'We sell Apples, Pears and Plums.',
     'maria a lot of it',
   ])('finds no person in %j', async (text) => {
     expect(await valuesOf(text, 'PERSON')).toEqual([]);

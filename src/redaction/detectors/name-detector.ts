@@ -40,8 +40,50 @@ export class NameDetector implements Detector {
       found.push(...judgeRun(text, run, lists));
       index += run.length;
     }
-    return found;
+    return [...found, ...listedWithNames(text, words, found)];
   }
+}
+
+/** Between the items of a list: ", ", " and ", ", and ". */
+const LIST_GAP = /^(?:, | and |, and )$/u;
+
+/**
+ * "Monjeau, Graves and Reed": a capitalised word listed beside a name found on its own is a
+ * name too. Words a list holds are alike, and a missed one would be left in clear.
+ */
+function listedWithNames(text: string, words: readonly Word[], found: Detection[]): Detection[] {
+  const ends = new Set(found.map((finding) => finding.end));
+  const starts = new Set(found.map((finding) => finding.start));
+  const added: Detection[] = [];
+
+  for (let pass = 0; pass < 2; pass++) {
+    for (let index = 0; index < words.length; index++) {
+      const word = words[index] as Word;
+      if (!isListItem(text, word, starts)) continue;
+      const previous = words[words[index - 1]?.text === 'and' ? index - 2 : index - 1];
+      const next = words[words[index + 1]?.text === 'and' ? index + 2 : index + 1];
+      const isAfterName =
+        previous !== undefined &&
+        ends.has(previous.end) &&
+        LIST_GAP.test(text.slice(previous.end, word.start));
+      const isBeforeName =
+        next !== undefined &&
+        starts.has(next.start) &&
+        LIST_GAP.test(text.slice(word.end, next.start));
+      if (!isAfterName && !isBeforeName) continue;
+      added.push(personAt(word.start, word.end, 0.6));
+      starts.add(word.start);
+      ends.add(word.end);
+    }
+  }
+  return added;
+}
+
+/** A capitalised word not yet found, not a function word, and not the first of a sentence. */
+function isListItem(text: string, word: Word, starts: ReadonlySet<number>): boolean {
+  if (word.shape !== 'title' || starts.has(word.start)) return false;
+  if (NEVER_FAMILY.has(word.text.toLowerCase())) return false;
+  return !/(?:^|[.!?]\s+|\n\s*)$/u.test(text.slice(Math.max(0, word.start - 4), word.start));
 }
 
 /** Capitalised words in a row, joined only by a space (or ". " after an initial). */
