@@ -139,6 +139,11 @@ describe('addresses without a street-type word or a cue', () => {
       'Send to 4 Elm Street\n Hollowby\n Ruritania 40321?',
       '4 Elm Street\n Hollowby\n Ruritania 40321',
     ],
+    [
+      'he moved to 12 Kelly Ports, West Amy, NV 89101 last year',
+      '12 Kelly Ports, West Amy, NV 89101',
+    ],
+    ['Send it to USNS Vega, FPO AP 40321', 'USNS Vega, FPO AP 40321'],
   ])('finds the address in %j', async (text, value) => {
     expect(await valuesOf(text, 'STREET_ADDRESS')).toEqual([value]);
   });

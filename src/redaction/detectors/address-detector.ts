@@ -28,7 +28,7 @@ const TYPE_ENDING =
   /(?:strasse|straße|str\.|gasse|weg|platz|allee|vej|gade|gata|gatan|vägen|veien|vegen|straat|laan|braut|katu|utca|útja|tie)$/iu;
 
 const MILITARY =
-  /\b(?:PSC|Unit|USNS|USS|USCGC)\s+[\p{L}\d]+(?:,?\s*Box\s+\d+)?\s*\n?\s*[AFD]PO\s+A[AEP]\s+\d{5}\b/giu;
+  /\b(?:PSC|Unit|USNS|USS|USCGC)\s+[\p{L}\d]+(?:,?\s*Box\s+\d+)?,?\s*\n?\s*[AFD]PO\s+A[AEP]\s+\d{5}\b/giu;
 
 /** "51709 Spinatsch 94 Apt. 615": a number, a name, a number, then a unit. */
 const NUMBERED_WITH_UNIT =
@@ -109,18 +109,18 @@ export class AddressDetector implements Detector {
     for (let index = 0; index < words.length; index++) {
       const word = words[index] as Word;
       if (!isStreetType(word, text, lists)) continue;
-      const street = streetAround(text, words, index);
+      const street = streetAround(text, { words, index }, lists);
       if (street !== undefined) found.push(street);
     }
     for (const [pattern, confidence] of PATTERNS) {
       for (const match of text.matchAll(pattern)) {
         if (NEEDS_PROPER_NOUN.has(pattern) && !hasUncommonWord(match[0], lists)) continue;
-        const end = extendOverParts(text, match.index + match[0].length);
+        const end = extendOverParts(text, match.index + match[0].length, lists);
         found.push(addressAt(match.index, end, confidence));
       }
     }
     for (const street of cuedStreets(text)) {
-      found.push(addressAt(street.start, extendOverParts(text, street.end), 0.75));
+      found.push(addressAt(street.start, extendOverParts(text, street.end, lists), 0.75));
     }
     return joinCorners(text, found);
   }
@@ -146,7 +146,11 @@ function isStreetType(word: Word, text: string, lists: WordLists): boolean {
   return lists.streetTypes.has(lower) || lists.streetTypes.has(withDot);
 }
 
-function streetAround(text: string, words: readonly Word[], index: number): Detection | undefined {
+function streetAround(
+  text: string,
+  { words, index }: { words: readonly Word[]; index: number },
+  lists: WordLists,
+): Detection | undefined {
   const anchor = words[index] as Word;
   const anchorEnd = text[anchor.end] === '.' ? anchor.end + 1 : anchor.end;
   let start = anchor.start;
@@ -170,7 +174,7 @@ function streetAround(text: string, words: readonly Word[], index: number): Dete
   const hasNumber = before !== null || after !== null;
   // A street type alone ("Keys", "Avenue") says nothing; it needs a name or a number.
   if (!hasNumber && start === anchor.start && end === anchorEnd) return undefined;
-  return addressAt(start, extendOverParts(text, end), hasNumber ? 0.9 : 0.55);
+  return addressAt(start, extendOverParts(text, end, lists), hasNumber ? 0.9 : 0.55);
 }
 
 /** The street's name after a leading type: capitalised words and particles. */
@@ -190,12 +194,29 @@ function extendOverNames(text: string, words: readonly Word[], index: number): n
   return nameEnd;
 }
 
-function extendOverParts(text: string, from: number): number {
+/**
+ * A town line ends where the sentence goes on in lowercase prose ("…, OR 40593 today"),
+ * unless a postcode follows ("Lyss, nan 50662").
+ */
+function withoutProse(part: RegExpExecArray | null, lists: WordLists): [string] | null {
+  if (part === null) return null;
+  const value = part[0];
+  for (const word of value.matchAll(/[ \t]([a-z]+)\b/gu)) {
+    const rest = value.slice(word.index);
+    if (lists.englishWords.has(word[1] ?? '') && !/\d/u.test(rest)) {
+      const kept = value.slice(0, word.index);
+      return /[\p{L}\p{N}]/u.test(kept.replace(/^[\s,]+/u, '')) ? [kept] : null;
+    }
+  }
+  return [value];
+}
+
+function extendOverParts(text: string, from: number, lists: WordLists): number {
   let end = from;
   for (let count = 0; count < MAX_CONTINUATIONS; count++) {
     const part =
       UNIT_AFTER.exec(text.slice(end, end + 40)) ??
-      CONTINUATION.exec(text.slice(end, end + 60)) ??
+      withoutProse(CONTINUATION.exec(text.slice(end, end + 60)), lists) ??
       (UNIT_BEFORE.test(text.slice(Math.max(0, end - 20), end))
         ? TOWN_AFTER_UNIT.exec(text.slice(end, end + 60))
         : null);
