@@ -91,6 +91,7 @@ describe('names judged by the words around them', () => {
     'We had Ostrovian food at noon.',
     'the mr. fixit show',
     'The Quorvex office is closed.',
+    'Adres: Keizersgracht 123, 1015 CJ Amsterdam',
     'We sell Apples, Pears and Plums.',
     'maria a lot of it',
   ])('finds no person in %j', async (text) => {
@@ -116,6 +117,7 @@ describe('cards outside the issuer table, phones in the North American layout', 
     ['It was 123-456-7890 on the form', '123-456-7890'],
     ['the desk, (123) 456-7890, is closed', '(123) 456-7890'],
     ['or 123.456.7890 after six', '123.456.7890'],
+    ['Call +1 (123) 456-7890 now', '+1 (123) 456-7890'],
   ])('counts %j without a phone word', async (text, value) => {
     expect(await valuesOf(text, 'PHONE_NUMBER')).toEqual([value]);
   });

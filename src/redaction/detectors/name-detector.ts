@@ -194,9 +194,11 @@ const PERSON_AFTER =
 
 /** Labels of form fields ("Website:", "E-mail:"), which a colon follows as it follows a speaker. */
 const FIELD_LABELS: ReadonlySet<string> = new Set(
-  'name address phone e-mail email website web fax mobile tel subject date note title company'.split(
-    ' ',
-  ),
+  (
+    'name address phone e-mail email website web fax mobile tel subject date note title company ' +
+    'nom nome naam nombre adres adresse adresa dirección indirizzo endereço telefon telefono ' +
+    'teléfono téléphone'
+  ).split(' '),
 );
 
 /** "Greek food", "an English place": a word for a people or a language before a noun. */

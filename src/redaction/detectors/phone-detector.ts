@@ -63,10 +63,11 @@ function looksLikePhone(candidate: string): boolean {
 
 /**
  * The North American layout, 3-3-4 digits joined by dashes or dots, or with the area code in
- * brackets: nothing else is written so, so it counts without a phone word even when the
+ * brackets, optionally after its country code `+1`: nothing else is written so, so it counts without a phone word even when the
  * area code or exchange is not in service.
  */
-const NORTH_AMERICAN_SHAPE = /^(?:\d{3}([-.])\d{3}\1\d{4}|\(\d{3}\) ?\d{3}[-. ]\d{4})$/u;
+const NORTH_AMERICAN_SHAPE =
+  /^(?:\+?1[ .-]?)?(?:\d{3}([-.])\d{3}\1\d{4}|\(\d{3}\) ?\d{3}[-. ]\d{4})$/u;
 
 /** A number that is not valid anywhere still counts when shaped like one and announced. */
 function shapedRegion(candidate: string, hasContext: boolean): string | undefined {
