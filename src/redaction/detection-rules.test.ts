@@ -159,3 +159,16 @@ describe('addresses without a street-type word or a cue', () => {
     expect(await valuesOf(text, 'STREET_ADDRESS')).toEqual([]);
   });
 });
+
+describe('digits inside a longer identifier', () => {
+  it('takes an IBAN whose account digits pass Luhn for an IBAN, not a card', async () => {
+    const text = 'My IBAN is GB67QUIL61234567890125';
+    expect((await findingsIn(redactor, text)).map((finding) => finding.className)).toEqual([
+      'IBAN_CODE',
+    ]);
+  });
+
+  it('still finds a card after a colon', async () => {
+    expect(await valuesOf('card:4111111111111111', 'CREDIT_CARD')).toEqual(['4111111111111111']);
+  });
+});

@@ -25,8 +25,11 @@ const CARD_RANGES: readonly { from: number; to: number; lengths: readonly number
   { from: 220000, to: 220499, lengths: [16, 17, 18, 19] },
 ];
 
-/** 12 to 19 digits, optionally grouped by single spaces or dashes, not inside a longer number. */
-const CARD_CANDIDATE = /(?<![\p{N}.,-])\d(?:[ -]?\d){11,18}(?![\p{N}]|[.,]\d)/gu;
+/**
+ * 12 to 19 digits, optionally grouped by single spaces or dashes, not inside a longer number
+ * nor glued to letters before it (the digits of an IBAN or another identifier).
+ */
+const CARD_CANDIDATE = /(?<![\p{L}\p{N}.,-])\d(?:[ -]?\d){11,18}(?![\p{N}]|[.,]\d)/gu;
 
 /** Words right before a number that say it is a card's. */
 const CARD_CONTEXT = ['card', 'visa', 'mastercard', 'amex', 'maestro', 'discover', 'cc#', 'pan'];
