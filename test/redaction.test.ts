@@ -23,6 +23,21 @@ const PROMPT = `Hello, I am ${NAME}. Mail ${EMAIL} or ring ${PHONE}; card ${CARD
 const SHOWN = `Hello, I am ${NAME}. Mail ${EMAIL} or ring ${PHONE}; card [REDACTED CARD].`;
 const PROTECTED = [NAME, EMAIL, PHONE, CARD, 'Whitfield', '7946', '1111'];
 
+/**
+ * Whether `text` holds the value as it would stand in text. A group of digits counts only
+ * with no digit beside it: durations and sizes in logs and metrics ("0.0794613") hold any
+ * four digits by chance.
+ */
+function holdsValue(text: string, value: string): boolean {
+  if (!/^\d+$/u.test(value)) return text.includes(value);
+  const isDigit = (character: string | undefined) =>
+    character !== undefined && /\d/u.test(character);
+  for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + 1)) {
+    if (!isDigit(text[at - 1]) && !isDigit(text[at + value.length])) return true;
+  }
+  return false;
+}
+
 beforeAll(async () => {
   upstream = await startOpenAiStandIn({ models: ['up'], echoPieceChars: 3 });
   moat = await startTestMoat({
@@ -149,8 +164,8 @@ describe('redaction on the request path', () => {
     );
     const log = await readFile(moat.logFile, 'utf8');
     for (const value of PROTECTED) {
-      expect(log).not.toContain(value);
-      expect(metrics).not.toContain(value);
+      expect(holdsValue(log, value)).toBe(false);
+      expect(holdsValue(metrics, value)).toBe(false);
     }
   });
 
