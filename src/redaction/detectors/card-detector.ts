@@ -32,7 +32,7 @@ const CARD_RANGES: readonly { from: number; to: number; lengths: readonly number
 const CARD_CANDIDATE = /(?<![\p{L}\p{N}.,-])\d(?:[ -]?\d){11,18}(?![\p{N}]|[.,]\d)/gu;
 
 /** Words right before a number that say it is a card's. */
-const CARD_CONTEXT = ['card', 'visa', 'mastercard', 'amex', 'maestro', 'discover', 'cc#', 'pan'];
+const CARD_CONTEXT = ['card', 'visa', 'mastercard', 'amex', 'maestro', 'discover', 'cc#'];
 
 /**
  * Payment card numbers: every current issuer range and length, with the Luhn check. After a
