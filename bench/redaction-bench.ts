@@ -16,7 +16,9 @@ import {
   VALIDATED_CLASSES,
   type ClassScore,
   type LabelledSentence,
+  type SetScores,
 } from './redaction-quality.js';
+import type { TokenCounts } from './token-score.js';
 import { measureThroughput } from './redaction-speed.js';
 
 /** Beside the checkout, as in CI; MOAT_PII_DATA names another folder (a git worktree's). */
@@ -60,33 +62,52 @@ function readJson(file: string): LabelledSentence[] {
 
 const percent = (value: number): string => `${(value * 100).toFixed(1)}%`.padStart(7);
 
-function printScores(title: string, count: number, scores: Map<string, ClassScore>): void {
+const GROUPS: readonly [string, readonly string[]][] = [
+  ...SCORED_CLASSES.map((name): [string, string[]] => [name, [name]]),
+  ['all eight', SCORED_CLASSES],
+  ['validated six', VALIDATED_CLASSES],
+  ['names+addresses', ['PERSON', 'STREET_ADDRESS']],
+];
+
+function printScores(title: string, count: number, scores: SetScores): void {
   console.log(`\n  ${title}: ${count} sentences`);
   console.log(
+    `  ${''.padEnd(26)}${'per span (IoU >= 0.5)'.padStart(30)}${'per token'.padStart(30)}`,
+  );
+  console.log(
     '  class'.padEnd(20) +
-      'labelled'.padStart(9) +
-      'precision'.padStart(10) +
-      'recall'.padStart(8) +
-      'F2'.padStart(8) +
-      'leaked'.padStart(8),
+      'labelled' +
+      ['precision', 'recall', 'F2', 'precision', 'recall', 'F2', 'leaked']
+        .map((heading) => heading.padStart(10))
+        .join(''),
   );
-  const row = (name: string, picked: ClassScore[]): void => {
-    const summary = summarise(picked);
-    const labelled = picked.reduce((total, score) => total + score.labelled, 0);
-    console.log(
-      `  ${name.padEnd(18)}${String(labelled).padStart(9)}${percent(summary.precision).padStart(10)}` +
-        `${percent(summary.recall).padStart(8)}${percent(summary.f2).padStart(8)}${percent(summary.leakRate).padStart(8)}`,
-    );
-  };
-  for (const name of SCORED_CLASSES) row(name, [scores.get(name) as ClassScore]);
-  row('all eight', [...scores.values()]);
-  row(
-    'validated six',
-    VALIDATED_CLASSES.map((name) => scores.get(name) as ClassScore),
+  for (const [name, classes] of GROUPS) {
+    const spans = classes.map((className) => scores.spans.get(className) as ClassScore);
+    const tokens = classes.map((className) => scores.tokens.get(className) as TokenCounts);
+    printRow(name, spans, tokens);
+  }
+  const any = summarise([scores.anyTokens]);
+  console.log(
+    `  ${'any of the eight, per token (class not compared)'.padEnd(56)}` +
+      [any.precision, any.recall, any.f2].map((figure) => percent(figure).padStart(10)).join(''),
   );
-  row(
-    'names+addresses',
-    ['PERSON', 'STREET_ADDRESS'].map((name) => scores.get(name) as ClassScore),
+}
+
+function printRow(name: string, spans: ClassScore[], tokens: TokenCounts[]): void {
+  const bySpan = summarise(spans);
+  const byToken = summarise(tokens);
+  const labelled = spans.reduce((total, score) => total + score.labelled, 0);
+  const figures = [
+    bySpan.precision,
+    bySpan.recall,
+    bySpan.f2,
+    byToken.precision,
+    byToken.recall,
+    byToken.f2,
+    bySpan.leakRate,
+  ];
+  console.log(
+    `  ${name.padEnd(18)}${String(labelled).padStart(8)}${figures.map((figure) => percent(figure).padStart(10)).join('')}`,
   );
 }
 

@@ -1,4 +1,5 @@
 import type { Detection, Redactor } from '../src/redaction/index.js';
+import { emptyTokenCounts, scoreTokens, type TokenCounts } from './token-score.js';
 
 /** One labelled sentence of the personal-data sets. */
 export interface LabelledSentence {
@@ -39,36 +40,64 @@ export interface ClassScore {
 
 const MIN_OVERLAP = 0.5;
 
+/** Every figure of one set: per span and per token, per class and over all classes. */
+export interface SetScores {
+  spans: Map<string, ClassScore>;
+  tokens: Map<string, TokenCounts>;
+  /** Tokens labelled and found as any scored class, whichever: Presidio's "PII" figure. */
+  anyTokens: TokenCounts;
+}
+
 /**
- * Scores the redactor the field's usual way: a finding matches a labelled span of the same
- * class when their intersection over union is at least 0.5.
+ * Scores the redactor two ways. Per span, the field's usual way: a finding matches a
+ * labelled span of the same class when their intersection over union is at least 0.5. Per
+ * token, as Presidio's evaluator does: see `scoreTokens`.
  */
 export async function scoreSentences(
   redactor: Redactor,
   sentences: readonly LabelledSentence[],
-): Promise<Map<string, ClassScore>> {
-  const scores = new Map<string, ClassScore>(
-    SCORED_CLASSES.map((name) => [
-      name,
-      { truePositives: 0, predicted: 0, labelled: 0, leaked: 0 },
-    ]),
-  );
+): Promise<SetScores> {
+  const scores: SetScores = {
+    spans: new Map(
+      SCORED_CLASSES.map((name) => [
+        name,
+        { truePositives: 0, predicted: 0, labelled: 0, leaked: 0 },
+      ]),
+    ),
+    tokens: new Map(SCORED_CLASSES.map((name) => [name, emptyTokenCounts()])),
+    anyTokens: emptyTokenCounts(),
+  };
   for (const sentence of sentences) {
     const found = await redactor.scan(sentence.full_text);
     const redacted = await maskAll(sentence.full_text, found);
-    scoreOne(sentence, { found, redacted }, scores);
+    const labels = scoredLabels(sentence);
+    scoreOne(labels, { found, redacted }, scores.spans);
+    scoreTokens(
+      sentence.full_text,
+      { labels: labels.map(toClassSpan), found },
+      { perClass: scores.tokens, any: scores.anyTokens },
+    );
   }
   return scores;
 }
 
+type Label = LabelledSentence['spans'][number];
+
+function scoredLabels(sentence: LabelledSentence): Label[] {
+  return sentence.spans
+    .map((span) => ({ ...span, entity_type: LABEL_ALIASES[span.entity_type] ?? span.entity_type }))
+    .filter((span) => (SCORED_CLASSES as readonly string[]).includes(span.entity_type));
+}
+
+function toClassSpan(label: Label) {
+  return { className: label.entity_type, start: label.start_position, end: label.end_position };
+}
+
 function scoreOne(
-  sentence: LabelledSentence,
+  labels: readonly Label[],
   { found, redacted }: { found: readonly Detection[]; redacted: string },
   scores: Map<string, ClassScore>,
 ): void {
-  const labels = sentence.spans
-    .map((span) => ({ ...span, entity_type: LABEL_ALIASES[span.entity_type] ?? span.entity_type }))
-    .filter((span) => scores.has(span.entity_type));
   for (const label of labels) {
     const score = scores.get(label.entity_type) as ClassScore;
     score.labelled++;
@@ -104,13 +133,14 @@ async function maskAll(text: string, found: readonly Detection[]): Promise<strin
 }
 
 /** Precision, recall and F2 (recall weighs more: a miss is a leak) of summed counts. */
-export function summarise(scores: readonly ClassScore[]): {
+export function summarise(scores: readonly (TokenCounts & { leaked?: number })[]): {
   precision: number;
   recall: number;
   f2: number;
   leakRate: number;
 } {
-  const sum = (pick: (score: ClassScore) => number) => scores.reduce((t, s) => t + pick(s), 0);
+  const sum = (pick: (score: TokenCounts & { leaked?: number }) => number) =>
+    scores.reduce((total, score) => total + pick(score), 0);
   const truePositives = sum((s) => s.truePositives);
   const precision =
     truePositives /
@@ -130,7 +160,7 @@ export function summarise(scores: readonly ClassScore[]): {
     recall,
     f2,
     leakRate:
-      sum((s) => s.leaked) /
+      sum((s) => s.leaked ?? 0) /
       Math.max(
         1,
         sum((s) => s.labelled),

@@ -8,16 +8,21 @@ const SHORT_PROMPTS = [
   'Server 10.0.12.7 rejected the login; the ssn on file is 512-44-3089 per the form.',
 ];
 
-/** Throughput in MB/s on short prompts and on a 1 MB document, patterns alone and with names. */
+/**
+ * Throughput in MB/s on short prompts and on a 1 MB document, patterns alone and with names.
+ * Each figure is the fastest of several rounds: on a shared machine, other work only ever
+ * slows a round down, so the fastest is the closest to what one free core does.
+ */
 export async function measureThroughput(redactors: { patterns: Redactor; full: Redactor }) {
   const document = buildDocument(1024 * 1024);
   console.log(
-    '\n  throughput (one core, MB of UTF-8 text per second; the document has data every 300 bytes)',
+    '\n  throughput (one core, MB of UTF-8 text per second, fastest of 7 rounds; ' +
+      'the document has data every 300 bytes)',
   );
   for (const [name, redactor] of Object.entries(redactors)) {
-    const short = await megabytesPerSecond(redactor, SHORT_PROMPTS, 4000);
-    const long = await megabytesPerSecond(redactor, [document], 5);
-    const perPromptUs = await microsecondsPerPrompt(redactor);
+    const short = await megabytesPerSecond(redactor, SHORT_PROMPTS, { rounds: 7, passes: 400 });
+    const long = await megabytesPerSecond(redactor, [document], { rounds: 7, passes: 1 });
+    const perPromptUs = Buffer.byteLength(SHORT_PROMPTS.join('')) / SHORT_PROMPTS.length / short;
     console.log(
       `  ${name.padEnd(10)} short prompts ${short.toFixed(1).padStart(6)} MB/s ` +
         `(${perPromptUs.toFixed(0)} µs each)   1 MB document ${long.toFixed(1).padStart(6)} MB/s`,
@@ -26,21 +31,20 @@ export async function measureThroughput(redactors: { patterns: Redactor; full: R
   await wholeTwoMegabytes(redactors.full);
 }
 
-async function megabytesPerSecond(redactor: Redactor, texts: readonly string[], rounds: number) {
-  const bytes = texts.reduce((total, text) => total + Buffer.byteLength(text), 0) * rounds;
+async function megabytesPerSecond(
+  redactor: Redactor,
+  texts: readonly string[],
+  { rounds, passes }: { rounds: number; passes: number },
+): Promise<number> {
+  const bytes = texts.reduce((total, text) => total + Buffer.byteLength(text), 0) * passes;
   await redactor.scan(texts[0] ?? '');
-  const startedMs = performance.now();
-  for (let round = 0; round < rounds; round++) for (const text of texts) await redactor.scan(text);
-  return bytes / 1e6 / ((performance.now() - startedMs) / 1000);
-}
-
-async function microsecondsPerPrompt(redactor: Redactor): Promise<number> {
-  const rounds = 2000;
-  const startedMs = performance.now();
+  let fastestMs = Infinity;
   for (let round = 0; round < rounds; round++) {
-    await redactor.scan(SHORT_PROMPTS[round % SHORT_PROMPTS.length] ?? '');
+    const startedMs = performance.now();
+    for (let pass = 0; pass < passes; pass++) for (const text of texts) await redactor.scan(text);
+    fastestMs = Math.min(fastestMs, performance.now() - startedMs);
   }
-  return ((performance.now() - startedMs) * 1000) / rounds;
+  return bytes / 1e6 / (fastestMs / 1000);
 }
 
 async function wholeTwoMegabytes(redactor: Redactor): Promise<void> {

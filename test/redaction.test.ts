@@ -23,6 +23,22 @@ const PROMPT = `Hello, I am ${NAME}. Mail ${EMAIL} or ring ${PHONE}; card ${CARD
 const SHOWN = `Hello, I am ${NAME}. Mail ${EMAIL} or ring ${PHONE}; card [REDACTED CARD].`;
 const PROTECTED = [NAME, EMAIL, PHONE, CARD, 'Whitfield', '7946', '1111'];
 
+/**
+ * Whether `text` holds the value as it would stand in text. A group of digits counts only
+ * with no digit beside it: durations and sizes in logs and metrics ("0.0794613") hold any
+ * four digits by chance.
+ */
+function holdsValue(text: string, value: string): boolean {
+  if (!/^\d+$/u.test(value)) return text.includes(value);
+  // Request ids are hex, so a hex letter beside the digits also makes them part of an id.
+  const isIdCharacter = (character: string | undefined) =>
+    character !== undefined && /[\da-f]/iu.test(character);
+  for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + 1)) {
+    if (!isIdCharacter(text[at - 1]) && !isIdCharacter(text[at + value.length])) return true;
+  }
+  return false;
+}
+
 beforeAll(async () => {
   upstream = await startOpenAiStandIn({ models: ['up'], echoPieceChars: 3 });
   moat = await startTestMoat({
@@ -147,13 +163,10 @@ describe('redaction on the request path', () => {
     expect(metrics).toMatch(
       /moat_redactions_total\{class="EMAIL_ADDRESS",direction="model",action="pseudonymize"\} [1-9]/u,
     );
-    // Request ids, times and durations are digits and hex, so a four-digit piece can turn up
-    // in them by chance; there, a piece counts only where no other digit or hex letter joins it.
     const log = await readFile(moat.logFile, 'utf8');
     for (const value of PROTECTED) {
-      const piece = new RegExp(`(?<![0-9a-f])${value.replace(/[+]/g, '\\+')}(?![0-9a-f])`, 'i');
-      expect(log).not.toMatch(piece);
-      expect(metrics).not.toMatch(piece);
+      expect(holdsValue(log, value)).toBe(false);
+      expect(holdsValue(metrics, value)).toBe(false);
     }
   });
 

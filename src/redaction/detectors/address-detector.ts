@@ -28,11 +28,53 @@ const TYPE_ENDING =
   /(?:strasse|straße|str\.|gasse|weg|platz|allee|vej|gade|gata|gatan|vägen|veien|vegen|straat|laan|braut|katu|utca|útja|tie)$/iu;
 
 const MILITARY =
-  /\b(?:PSC|Unit|USNS|USS|USCGC)\s+[\p{L}\d]+(?:,?\s*Box\s+\d+)?\s*\n?\s*[AFD]PO\s+A[AEP]\s+\d{5}\b/giu;
+  /\b(?:PSC|Unit|USNS|USS|USCGC)\s+[\p{L}\d]+(?:,?\s*Box\s+\d+)?,?\s*\n?\s*[AFD]PO\s+A[AEP]\s+\d{5}\b/giu;
 
 /** "51709 Spinatsch 94 Apt. 615": a number, a name, a number, then a unit. */
 const NUMBERED_WITH_UNIT =
   /(?<![\p{L}\p{N}])\d{1,6}\s+(?:[\p{Lu}][\p{L}\p{M}'.-]*\s+){1,4}\d{1,5}[a-z]?,?\s*\n?\s*(?:apt\.?|apartment|suite|unit)\s*[\d\p{L}-]{1,6}\b\.?/giu;
+
+/** "Kuuse 53\n Suite 12": a capitalised name and its number, then a unit. */
+const NAMED_WITH_UNIT =
+  /(?<![\p{L}\p{N}])(?:[\p{Lu}][\p{L}\p{M}'.-]*[ \t]+){1,4}\d{1,5}[a-z]?,?\s*\n?\s*(?:[Aa]pt\.?|[Aa]partment|[Ss]uite|SUITE|APT\.?)\s*[\d\p{L}-]{1,6}\b\.?/gu;
+
+/**
+ * "30497 Ibirapita 8057", "692 Kuuse 53": a building number, a street's name, its number.
+ * A name between two numbers is written so only in addresses.
+ */
+const NUMBER_NAME_NUMBER =
+  /(?<![\p{L}\p{N}.,:/-])\d{1,6}[ \t]+(?:[\p{Lu}][\p{L}\p{M}'-]+[ \t]+){1,3}\d{1,5}[a-z]?(?![\p{L}\p{N}]|[.,:/-]\d)/gu;
+
+/** Postcodes as countries write them: 5 or 4 digits, "123 45", "00-950", "1000-001", "1011 AB". */
+const POSTCODE = String.raw`(?:\d{3} \d{2}|\d{2}-\d{3}|\d{4}-\d{3}|\d{4} ?[A-Z]{2}|\d{4,5})`;
+const STREET_WORD = String.raw`[\p{Lu}][\p{L}\p{M}'.-]*`;
+const HOUSE_NUMBER = String.raw`\d{1,5}[a-zA-Z]?`;
+
+/**
+ * A street line without a street-type word ("Lindenhof 48", "12 Edeby") that a postcode and
+ * a town follow, on the next line or after a comma: the way most of Europe writes an address.
+ */
+const STREET_THEN_POSTCODE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:(?:${STREET_WORD}[ \t]+){1,4}${HOUSE_NUMBER}` +
+    String.raw`|${HOUSE_NUMBER}(?:[ \t]+${STREET_WORD}){1,4})` +
+    String.raw`(?:[ \t]*,[ \t]*|[ \t]*\n[\s>]*)${POSTCODE}[ \t]+[\p{Lu}][\p{L}\p{M}'-]+`,
+  'gu',
+);
+
+const PATTERNS: readonly [RegExp, number][] = [
+  [MILITARY, 0.9],
+  [NUMBERED_WITH_UNIT, 0.9],
+  [NAMED_WITH_UNIT, 0.85],
+  [STREET_THEN_POSTCODE, 0.85],
+  [NUMBER_NAME_NUMBER, 0.75],
+];
+
+/** Shapes that titles and references share ("Chapter 12, 2019 Edition") unless a name is in them. */
+const NEEDS_PROPER_NOUN: ReadonlySet<RegExp> = new Set([
+  STREET_THEN_POSTCODE,
+  NUMBER_NAME_NUMBER,
+  NAMED_WITH_UNIT,
+]);
 
 const NUMBER_BEFORE = /(?:\d{1,6}[a-z]?\s+){1,2}$/iu;
 const NUMBER_AFTER = /^\s+\d{1,5}[a-z]?\b\.?/iu;
@@ -40,7 +82,11 @@ const UNIT_AFTER =
   /^(?:,?[\s>]*(?:apt\.?|apartment|suite|unit|#|floor|fl\.)\s*[\d\p{L}-]{1,6}\b\.?)+/iu;
 /** One more line or comma part of an address: a town, a region, a country, a postcode. */
 const CONTINUATION =
-  /^(?:\s*,\s*|\s*\n[\s>]*)(?:,\s*)?(?:[\p{Lu}\d][\p{L}\p{M}\d .'-]{0,40}?)(?=\s*(?:,|\n|$|[.?!]\s))/u;
+  /^(?:\s*,\s*|\s*\n[\s>]*)(?:,\s*)?(?:[\p{Lu}\d][\p{L}\p{M}\d .'-]{0,40}?)(?=\s*(?:,|\n|$|[.?!](?:\s|$)))/u;
+/** "… Apt. 819 Rzeszów Poland": after a unit, the town and country on the same line. */
+const UNIT_BEFORE = /(?:apt\.?|apartment|suite|unit)\s*[\d\p{L}-]{1,6}\.?$/iu;
+const TOWN_AFTER_UNIT =
+  /^[ \t]+[\p{Lu}][\p{L}\p{M}'-]*(?:[ \t]+[\p{Lu}][\p{L}\p{M}'-]*){0,3}(?:[ \t]+\d{4,5})?(?=[ \t]*(?:[,.?!;)]|\n|$))/u;
 const CORNER_BEFORE = /(?:the\s+)?corner\s+of\s+$/iu;
 
 const MAX_CONTINUATIONS = 6;
@@ -63,20 +109,31 @@ export class AddressDetector implements Detector {
     for (let index = 0; index < words.length; index++) {
       const word = words[index] as Word;
       if (!isStreetType(word, text, lists)) continue;
-      const street = streetAround(text, words, index);
+      const street = streetAround(text, { words, index }, lists);
       if (street !== undefined) found.push(street);
     }
-    for (const pattern of [MILITARY, NUMBERED_WITH_UNIT]) {
+    for (const [pattern, confidence] of PATTERNS) {
       for (const match of text.matchAll(pattern)) {
-        const end = extendOverParts(text, match.index + match[0].length);
-        found.push(addressAt(match.index, end, 0.9));
+        if (NEEDS_PROPER_NOUN.has(pattern) && !hasUncommonWord(match[0], lists)) continue;
+        const end = extendOverParts(text, match.index + match[0].length, lists);
+        found.push(addressAt(match.index, end, confidence));
       }
     }
     for (const street of cuedStreets(text)) {
-      found.push(addressAt(street.start, extendOverParts(text, street.end), 0.75));
+      found.push(addressAt(street.start, extendOverParts(text, street.end, lists), 0.75));
     }
     return joinCorners(text, found);
   }
+}
+
+/** "5 Musicians Of The 70s" is a title: a street's name holds a word that is not everyday English. */
+function hasUncommonWord(candidate: string, lists: WordLists): boolean {
+  return wordsOf(candidate).some((word) => {
+    const lower = word.text.toLowerCase();
+    if (lower.length < 3) return false;
+    const singular = lower.replace(/(?<=..)(?:e?s)$/u, '');
+    return !lists.englishWords.has(lower) && !lists.englishWords.has(singular);
+  });
 }
 
 function isStreetType(word: Word, text: string, lists: WordLists): boolean {
@@ -89,7 +146,11 @@ function isStreetType(word: Word, text: string, lists: WordLists): boolean {
   return lists.streetTypes.has(lower) || lists.streetTypes.has(withDot);
 }
 
-function streetAround(text: string, words: readonly Word[], index: number): Detection | undefined {
+function streetAround(
+  text: string,
+  { words, index }: { words: readonly Word[]; index: number },
+  lists: WordLists,
+): Detection | undefined {
   const anchor = words[index] as Word;
   const anchorEnd = text[anchor.end] === '.' ? anchor.end + 1 : anchor.end;
   let start = anchor.start;
@@ -113,7 +174,7 @@ function streetAround(text: string, words: readonly Word[], index: number): Dete
   const hasNumber = before !== null || after !== null;
   // A street type alone ("Keys", "Avenue") says nothing; it needs a name or a number.
   if (!hasNumber && start === anchor.start && end === anchorEnd) return undefined;
-  return addressAt(start, extendOverParts(text, end), hasNumber ? 0.9 : 0.55);
+  return addressAt(start, extendOverParts(text, end, lists), hasNumber ? 0.9 : 0.55);
 }
 
 /** The street's name after a leading type: capitalised words and particles. */
@@ -133,11 +194,32 @@ function extendOverNames(text: string, words: readonly Word[], index: number): n
   return nameEnd;
 }
 
-function extendOverParts(text: string, from: number): number {
+/**
+ * A town line ends where the sentence goes on in lowercase prose ("…, OR 40593 today"),
+ * unless a postcode follows ("Lyss, nan 50662").
+ */
+function withoutProse(part: RegExpExecArray | null, lists: WordLists): [string] | null {
+  if (part === null) return null;
+  const value = part[0];
+  for (const word of value.matchAll(/[ \t]([a-z]+)\b/gu)) {
+    const rest = value.slice(word.index);
+    if (lists.englishWords.has(word[1] ?? '') && !/\d/u.test(rest)) {
+      const kept = value.slice(0, word.index);
+      return /[\p{L}\p{N}]/u.test(kept.replace(/^[\s,]+/u, '')) ? [kept] : null;
+    }
+  }
+  return [value];
+}
+
+function extendOverParts(text: string, from: number, lists: WordLists): number {
   let end = from;
   for (let count = 0; count < MAX_CONTINUATIONS; count++) {
     const part =
-      UNIT_AFTER.exec(text.slice(end, end + 40)) ?? CONTINUATION.exec(text.slice(end, end + 60));
+      UNIT_AFTER.exec(text.slice(end, end + 40)) ??
+      withoutProse(CONTINUATION.exec(text.slice(end, end + 60)), lists) ??
+      (UNIT_BEFORE.test(text.slice(Math.max(0, end - 20), end))
+        ? TOWN_AFTER_UNIT.exec(text.slice(end, end + 60))
+        : null);
     if (part === null) break;
     end += part[0].length;
   }

@@ -1,7 +1,7 @@
 import { passesLuhn } from '../checksums.js';
 import type { Detection, Detector } from '../detection.js';
 import { scanCandidates } from '../scan-candidates.js';
-import { digitsOf, HAS_DIGIT } from '../text-context.js';
+import { digitsOf, hasContextBefore, HAS_DIGIT } from '../text-context.js';
 
 /** Issuer ranges (prefix bounds, compared on the first six digits) and their lengths. */
 const CARD_RANGES: readonly { from: number; to: number; lengths: readonly number[] }[] = [
@@ -25,31 +25,60 @@ const CARD_RANGES: readonly { from: number; to: number; lengths: readonly number
   { from: 220000, to: 220499, lengths: [16, 17, 18, 19] },
 ];
 
-/** 12 to 19 digits, optionally grouped by single spaces or dashes, not inside a longer number. */
-const CARD_CANDIDATE = /(?<![\p{N}.,-])\d(?:[ -]?\d){11,18}(?![\p{N}]|[.,]\d)/gu;
+/**
+ * 12 to 19 digits, optionally grouped by single spaces or dashes, not inside a longer number
+ * nor glued to letters before it (the digits of an IBAN or another identifier).
+ */
+const CARD_CANDIDATE = /(?<![\p{L}\p{N}.,-])\d(?:[ -]?\d){11,18}(?![\p{N}]|[.,]\d)/gu;
 
-/** Payment card numbers: every current issuer range and length, with the Luhn check. */
+/** Words right before a number that say it is a card's. */
+const CARD_CONTEXT = ['card', 'visa', 'mastercard', 'amex', 'maestro', 'discover', 'cc#'];
+
+/**
+ * Payment card numbers: every current issuer range and length, with the Luhn check. After a
+ * card word, a number outside the table that passes Luhn counts too: issuers' ranges change
+ * faster than any table of them, and a leaked card is worse than a masked number.
+ */
 export class CardDetector implements Detector {
   readonly name = 'card';
 
   detect(text: string): Detection[] {
     if (!HAS_DIGIT.test(text)) return [];
-    return scanCandidates(CARD_CANDIDATE, text, longestCardEnd).map((span) => ({
-      className: 'CREDIT_CARD',
-      ...span,
-      confidence: 0.95,
-    }));
+    const found: Detection[] = [];
+    scanCandidates(CARD_CANDIDATE, text, (candidate, start) => {
+      const issued = longestCardEnd(candidate, isCardNumber);
+      if (issued !== undefined) {
+        found.push(cardAt(start, issued, 0.95));
+        return issued;
+      }
+      if (!hasContextBefore(text, start, CARD_CONTEXT)) return undefined;
+      const announced = longestCardEnd(candidate, isLuhnNumber);
+      if (announced !== undefined) found.push(cardAt(start, announced, 0.9));
+      return announced;
+    });
+    return found;
   }
+}
+
+function cardAt(start: number, length: number, confidence: number): Detection {
+  return { className: 'CREDIT_CARD', start, end: start + length, confidence };
+}
+
+function isLuhnNumber(digits: string): boolean {
+  return digits.length >= 12 && digits.length <= 19 && passesLuhn(digits);
 }
 
 /**
  * The end of the longest card number at the start of `candidate`, trying shorter prefixes
  * at group boundaries: a card followed by another number ("… 3448 2027") is still found.
  */
-function longestCardEnd(candidate: string): number | undefined {
+function longestCardEnd(
+  candidate: string,
+  isCard: (digits: string) => boolean,
+): number | undefined {
   for (let end = candidate.length; end >= 12; end--) {
     if (end < candidate.length && !/[ -]/u.test(candidate[end] ?? '')) continue;
-    if (isCardNumber(digitsOf(candidate.slice(0, end)))) return end;
+    if (isCard(digitsOf(candidate.slice(0, end)))) return end;
   }
   return undefined;
 }

@@ -12,7 +12,8 @@ const PLAIN_EMAIL = new RegExp(
   String.raw`${LOCAL}@(?:${LABEL}\.)+${TOP_LEVEL}(?![\p{L}\p{N}-]|\.[\p{L}\p{N}])`,
   'yu',
 );
-const LOCAL_TAIL = /[\p{L}\p{N}!#$%&'*+/=?^_{|}~.-]{1,64}$/u;
+const LOCAL_CHARACTER = /[\p{L}\p{N}!#$%&'*+/=?^_{|}~.-]/u;
+const MAX_LOCAL_LENGTH = 64;
 
 const AT = String.raw`\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*`;
 const DOT = String.raw`\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*`;
@@ -26,6 +27,12 @@ const OBFUSCATED_EMAIL = new RegExp(
   'giu',
 );
 
+/**
+ * Every obfuscated form spells its last dot as a word or in brackets; text with neither is
+ * not scanned for them, which spares a pattern tried at every position of a long document.
+ */
+const OBFUSCATED_PREFILTER = /[dD][oO][tT]|[[({<]\s*\.\s*[\])}>]/u;
+
 /** Email addresses, plain, obfuscated with `[at]`/`[dot]`, or in full-width forms. */
 export class EmailDetector implements Detector {
   readonly name = 'email';
@@ -33,7 +40,7 @@ export class EmailDetector implements Detector {
   detect(text: string): Detection[] {
     const found: Detection[] = [];
     if (text.includes('@')) found.push(...plainEmails(text));
-    if (/\bat\b/iu.test(text)) found.push(...obfuscatedEmails(text));
+    if (OBFUSCATED_PREFILTER.test(text)) found.push(...obfuscatedEmails(text));
     return found;
   }
 }
@@ -43,9 +50,8 @@ function plainEmails(text: string): Detection[] {
   let searchFrom = 0;
   for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
     if (at < searchFrom) continue;
-    const tail = LOCAL_TAIL.exec(text.slice(Math.max(searchFrom, at - 64), at));
-    if (tail === null) continue;
-    const start = at - tail[0].replace(/^\.+/u, '').length;
+    const start = localPartStart(text, at, searchFrom);
+    if (start === at) continue;
     PLAIN_EMAIL.lastIndex = start;
     const match = PLAIN_EMAIL.exec(text);
     if (match === null) continue;
@@ -58,6 +64,18 @@ function plainEmails(text: string): Detection[] {
     searchFrom = start + match[0].length;
   }
   return found;
+}
+
+/**
+ * Where the local part before the `@` at `at` begins: walked back character by character,
+ * at most 64, not before `floor`; leading dots are not part of it.
+ */
+function localPartStart(text: string, at: number, floor: number): number {
+  const limit = Math.max(floor, at - MAX_LOCAL_LENGTH);
+  let start = at;
+  while (start > limit && LOCAL_CHARACTER.test(text[start - 1] ?? '')) start--;
+  while (start < at && text[start] === '.') start++;
+  return start;
 }
 
 function obfuscatedEmails(text: string): Detection[] {

@@ -4,11 +4,11 @@ import { classifyWord, wordsOf, type Word, type WordKind } from './words.js';
 
 /** Words right before a name that say a name follows. */
 const NAME_CUE =
-  /(?:\b(?:mr|mrs|ms|mx|miss|dr|prof|sir|madam|dear|named|called|call me|calls me|name is|name's|i am|i'm|this is|ask for|signed|regards|thanks|cc|attn|patient|name|user|customer|employee|contact|with|by)\s*[.:,-]?\s*)$/iu;
+  /(?:\b(?:mr|mrs|ms|mx|miss|dr|prof|sir|madam|dear|named|called|call me|calls me|name is|name's|i am|i'm|this is|ask for|signed|regards|thanks|cc|attn|patient|name|user|customer|employee|contact|with|by)\s*[.:,?-]?\s*)$/iu;
 
 /** Words right after a capitalised run that make it an organisation, not a person. */
 const ORGANISATION_AFTER =
-  /^\s*(?:inc|ltd|llc|plc|gmbh|corp|co|company|group|bank|university|college|school|hospital|foundation|institute|orchestra|club|hotel|airlines?|records|press|studios?)\b/iu;
+  /^\s*(?:inc|ltd|llc|plc|gmbh|corp|co|company|group|bank|university|college|school|hospital|foundation|institute|orchestra|club|hotel|airlines?|records|press|studios?|office|offices|headquarters|employees|staff|platform|software|technologies|systems|solutions|labs|markets|networks|partners|capital|holdings|ventures)\b/iu;
 
 const MAX_NAME_WORDS = 4;
 
@@ -32,16 +32,58 @@ export class NameDetector implements Detector {
     while (index < words.length) {
       const run = capitalisedRun(text, words, index);
       if (run.length === 0) {
-        const pair = lowercasePair(text, words.slice(index, index + 2), lists);
-        if (pair !== undefined) found.push(pair);
-        index += pair === undefined ? 1 : 2;
+        const lowercase = lowercaseName(text, words.slice(index, index + 3), lists);
+        if (lowercase !== undefined) found.push(lowercase.detection);
+        index += lowercase?.wordCount ?? 1;
         continue;
       }
       found.push(...judgeRun(text, run, lists));
       index += run.length;
     }
-    return found;
+    return [...found, ...listedWithNames(text, words, found)];
   }
+}
+
+/** Between the items of a list: ", ", " and ", ", and ". */
+const LIST_GAP = /^(?:, | and |, and )$/u;
+
+/**
+ * "Monjeau, Graves and Reed": a capitalised word listed beside a name found on its own is a
+ * name too. Words a list holds are alike, and a missed one would be left in clear.
+ */
+function listedWithNames(text: string, words: readonly Word[], found: Detection[]): Detection[] {
+  const ends = new Set(found.map((finding) => finding.end));
+  const starts = new Set(found.map((finding) => finding.start));
+  const added: Detection[] = [];
+
+  for (let pass = 0; pass < 2; pass++) {
+    for (let index = 0; index < words.length; index++) {
+      const word = words[index] as Word;
+      if (!isListItem(text, word, starts)) continue;
+      const previous = words[words[index - 1]?.text === 'and' ? index - 2 : index - 1];
+      const next = words[words[index + 1]?.text === 'and' ? index + 2 : index + 1];
+      const isAfterName =
+        previous !== undefined &&
+        ends.has(previous.end) &&
+        LIST_GAP.test(text.slice(previous.end, word.start));
+      const isBeforeName =
+        next !== undefined &&
+        starts.has(next.start) &&
+        LIST_GAP.test(text.slice(word.end, next.start));
+      if (!isAfterName && !isBeforeName) continue;
+      added.push(personAt(word.start, word.end, 0.6));
+      starts.add(word.start);
+      ends.add(word.end);
+    }
+  }
+  return added;
+}
+
+/** A capitalised word not yet found, not a function word, and not the first of a sentence. */
+function isListItem(text: string, word: Word, starts: ReadonlySet<number>): boolean {
+  if (word.shape !== 'title' || starts.has(word.start)) return false;
+  if (NEVER_FAMILY.has(word.text.toLowerCase())) return false;
+  return !/(?:^|[.!?]\s+|\n\s*)$/u.test(text.slice(Math.max(0, word.start - 4), word.start));
 }
 
 /** Capitalised words in a row, joined only by a space (or ". " after an initial). */
@@ -74,6 +116,10 @@ function judgeRun(text: string, run: readonly Word[], lists: WordLists): Detecti
 
   for (const word of run) {
     const kind = word.shape === 'initial' ? 'initial' : classifyWord(word.text, lists);
+    if (kind === 'common' && isFamilyNameAfter(part.at(-1), word, lists)) {
+      part.push({ word, kind: 'ambiguous' });
+      continue;
+    }
     if (kind === 'common') {
       flush();
       continue;
@@ -83,6 +129,26 @@ function judgeRun(text: string, run: readonly Word[], lists: WordLists): Detecti
   }
   flush();
   return found;
+}
+
+/** Words that never follow a given name as its family name. */
+const NEVER_FAMILY: ReadonlySet<string> = new Set(
+  'the and or but of in on at to for from with by is are was were has had not'.split(' '),
+);
+
+/**
+ * "Ella H. Snider", "James Sparks": after an initial or a known given name, a capitalised
+ * everyday word is the family name.
+ */
+function isFamilyNameAfter(
+  previous: { word: Word; kind: WordKind } | undefined,
+  word: Word,
+  lists: WordLists,
+): boolean {
+  if (previous === undefined || word.shape !== 'title' || word.text.length < 3) return false;
+  if (NEVER_FAMILY.has(word.text.toLowerCase())) return false;
+  if (previous.kind === 'initial') return true;
+  return previous.kind === 'name' && lists.firstNames.has(previous.word.text.toLowerCase());
 }
 
 function judgePart(
@@ -101,7 +167,11 @@ function judgePart(
   const isSentenceStart = /(?:^|[.!?:]\s+|\n\s*)$/u.test(
     text.slice(Math.max(0, first.start - 4), first.start),
   );
+  const before = text.slice(Math.max(0, first.start - 12), first.start);
+  const after = text.slice(last.end, last.end + 12);
   const confidence = nameConfidence({
+    isPlaceContext: PLACE_BEFORE.test(before) || isDemonym(part, after),
+    isPersonContext: PERSON_AFTER.test(after) && !FIELD_LABELS.has(first.text.toLowerCase()),
     size: full.length,
     names: count('name'),
     ambiguous: count('ambiguous'),
@@ -115,7 +185,34 @@ function judgePart(
   return { className: 'PERSON', start: first.start, end: last.end, confidence };
 }
 
+/** "in Flateyri", "from Greenlander": an unknown word there is most often a place. */
+const PLACE_BEFORE = /\b(?:in|at|from|near|into|across|around|visit(?:ed|ing)?)\s+(?:the\s+)?$/iu;
+
+/** "Warrane, can I…", "Halldór: What…", "Irenka is…": what follows a person's name. */
+const PERSON_AFTER =
+  /^(?:,|:|\s+(?:is|was|has|had|said|says|began|spent|shouted|asked|told|wrote)\b)/u;
+
+/** Labels of form fields ("Website:", "E-mail:"), which a colon follows as it follows a speaker. */
+const FIELD_LABELS: ReadonlySet<string> = new Set(
+  (
+    'name address phone e-mail email website web fax mobile tel subject date note title company ' +
+    'nom nome naam nombre adres adresse adresa dirección indirizzo endereço telefon telefono ' +
+    'teléfono téléphone'
+  ).split(' '),
+);
+
+/** "Greek food", "an English place": a word for a people or a language before a noun. */
+const DEMONYM_ENDING = /(?:ish|ese|ian|ean|ic|ch|eek)$/u;
+
+function isDemonym(part: readonly { word: Word; kind: WordKind }[], after: string): boolean {
+  const only = part.length === 1 ? part[0] : undefined;
+  if (only === undefined || only.kind !== 'unknown') return false;
+  return DEMONYM_ENDING.test(only.word.text) && /^ [a-z]/u.test(after);
+}
+
 interface PartCounts {
+  isPlaceContext: boolean;
+  isPersonContext: boolean;
   size: number;
   names: number;
   ambiguous: number;
@@ -130,26 +227,63 @@ interface PartCounts {
 /** How sure a run of words is a person's name, or undefined when it is not one. */
 function nameConfidence(counts: PartCounts): number | undefined {
   const { size, names, ambiguous, unknown, places, hasCue, isShouted, isSentenceStart } = counts;
+  const { isPlaceContext, isPersonContext } = counts;
   if (hasCue) return 0.85;
   if (isShouted) return names >= 2 ? 0.8 : undefined;
   if (names >= 1) return size > 1 ? 0.85 : 0.7;
   if (places > 0) return undefined;
   if (size > 1 && ambiguous + unknown === size) return ambiguous > 0 ? 0.75 : 0.7;
-  return unknown === 1 && size === 1 && !isSentenceStart ? 0.55 : undefined;
+  if (size !== 1 || isPlaceContext) return undefined;
+  // "Heather said", "Frank, come here": a name that is also a word, used as a name.
+  if (ambiguous === 1) return isPersonContext ? 0.6 : undefined;
+  return !isSentenceStart || isPersonContext ? 0.55 : undefined;
 }
 
-/** "eva kleist": a known given name then a known family name, neither an everyday word. */
-function lowercasePair(
-  text: string,
-  [given, family]: readonly Word[],
-  lists: WordLists,
-): Detection | undefined {
-  if (given?.shape !== 'lower' || family?.shape !== 'lower') return undefined;
-  if (text.slice(given.end, family.start) !== ' ') return undefined;
-  if (given.text.length < 3 || family.text.length < 3) return undefined;
+/** Right before a lowercase name: a title ("mr. elliott"). */
+const TITLE_BEFORE = /\b(?:mr|mrs|ms|mx|dr|prof)\.?\s+$/iu;
 
-  if (classifyWord(given.text, lists) !== 'name') return undefined;
-  if (classifyWord(family.text, lists) !== 'name') return undefined;
-  if (!lists.firstNames.has(given.text) || !lists.lastNames.has(family.text)) return undefined;
-  return { className: 'PERSON', start: given.start, end: family.end, confidence: 0.6 };
+/**
+ * Names written all in lowercase: a known given name, an optional middle initial and a
+ * known family name ("eva kleist", "benjamin a seiler"), or a known name after a title.
+ */
+function lowercaseName(
+  text: string,
+  words: readonly Word[],
+  lists: WordLists,
+): { detection: Detection; wordCount: number } | undefined {
+  const [given, middle, last] = words;
+  if (given?.shape !== 'lower') return undefined;
+  if (
+    isKnownName(given, lists) &&
+    TITLE_BEFORE.test(text.slice(Math.max(0, given.start - 6), given.start))
+  ) {
+    return { detection: personAt(given.start, given.end, 0.7), wordCount: 1 };
+  }
+  const isInitial =
+    middle?.text.length === 1 && /^\.? $/u.test(text.slice(middle.end, last?.start));
+  const family = isInitial ? last : middle;
+  if (family === undefined || !isLowercasePair(text, [given, family], lists)) return undefined;
+  const confidence = isInitial ? 0.65 : 0.6;
+  return { detection: personAt(given.start, family.end, confidence), wordCount: isInitial ? 3 : 2 };
+}
+
+function isKnownName(word: Word, lists: WordLists): boolean {
+  return classifyWord(word.text, lists) === 'name';
+}
+
+function isLowercasePair(
+  text: string,
+  [given, family]: readonly [Word, Word],
+  lists: WordLists,
+): boolean {
+  if (family.shape !== 'lower' || given.text.length < 3 || family.text.length < 3) return false;
+  const gap = text.slice(given.end, family.start);
+  if (gap !== ' ' && !/^ [a-z]\.? $/u.test(gap)) return false;
+  if (classifyWord(given.text, lists) !== 'name') return false;
+  if (classifyWord(family.text, lists) !== 'name') return false;
+  return lists.firstNames.has(given.text) && lists.lastNames.has(family.text);
+}
+
+function personAt(start: number, end: number, confidence: number): Detection {
+  return { className: 'PERSON', start, end, confidence };
 }

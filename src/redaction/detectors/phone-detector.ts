@@ -19,6 +19,9 @@ function confidenceFor(facts: { isBare: boolean; hasContext: boolean; isHome: bo
   return facts.isHome || facts.hasContext ? 0.9 : 0.45;
 }
 
+/** Numbers in the North American layout are phone numbers wherever they are valid. */
+const SHAPED_CONFIDENCE = 0.6;
+
 const PHONE_CONTEXT = [
   'phone',
   'call',
@@ -58,8 +61,17 @@ function looksLikePhone(candidate: string): boolean {
   return digitCount >= 8 && digitCount <= 13 && PHONE_SHAPE.test(candidate);
 }
 
+/**
+ * The North American layout, 3-3-4 digits joined by dashes or dots, or with the area code in
+ * brackets, optionally after its country code `+1`: nothing else is written so, so it counts without a phone word even when the
+ * area code or exchange is not in service.
+ */
+const NORTH_AMERICAN_SHAPE =
+  /^(?:\+?1[ .-]?)?(?:\d{3}([-.])\d{3}\1\d{4}|\(\d{3}\) ?\d{3}[-. ]\d{4})$/u;
+
 /** A number that is not valid anywhere still counts when shaped like one and announced. */
 function shapedRegion(candidate: string, hasContext: boolean): string | undefined {
+  if (NORTH_AMERICAN_SHAPE.test(candidate)) return 'unknown';
   return hasContext && looksLikePhone(candidate) ? 'unknown' : undefined;
 }
 
@@ -101,7 +113,10 @@ export class PhoneDetector implements Detector {
         className: 'PHONE_NUMBER',
         start,
         end: start + trimmed.length,
-        confidence: confidenceFor({ isBare, hasContext, isHome: this.#isHome(trimmed, region) }),
+        confidence: Math.max(
+          confidenceFor({ isBare, hasContext, isHome: this.#isHome(trimmed, region) }),
+          NORTH_AMERICAN_SHAPE.test(trimmed) ? SHAPED_CONFIDENCE : 0,
+        ),
         region,
       });
       return trimmed.length;

@@ -15,7 +15,10 @@ const WORD = /[\p{L}][\p{L}\p{M}'’-]*/gu;
 export function wordsOf(text: string): Word[] {
   const words: Word[] = [];
   for (const match of text.matchAll(WORD)) {
-    const value = match[0].replace(/['’-]+$/u, '');
+    // "Daniel's" is the name "Daniel"; the possessive is not part of it.
+    const value = /['’-]/u.test(match[0])
+      ? match[0].replace(/['’]s$/iu, '').replace(/['’-]+$/u, '')
+      : match[0];
     words.push({
       text: value,
       start: match.index,
@@ -44,8 +47,12 @@ function shapeOf(word: string): WordShape {
  */
 export type WordKind = 'name' | 'ambiguous' | 'common' | 'place' | 'unknown' | 'initial';
 
+/** "I'm", "You're", "They'll": a pronoun with its verb, never a name. */
+const CONTRACTION = /['’](?:m|re|ll|ve|d|t)$/iu;
+
 export function classifyWord(word: string, lists: WordLists): WordKind {
   const lower = word.toLowerCase();
+  if (CONTRACTION.test(lower)) return 'common';
   const isKnownName = lists.firstNames.has(lower) || lists.lastNames.has(lower);
   const isCommon = lists.englishWords.has(lower);
   if (isKnownName) return isCommon ? 'ambiguous' : 'name';
