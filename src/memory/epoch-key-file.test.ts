@@ -36,6 +36,13 @@ describe('EpochKeyFile', () => {
     expect(existsSync(`${path}.lock`)).toBe(false);
   });
 
+  it('makes its folder when the folder does not exist yet', () => {
+    const nested = join(folder, 'not-yet', 'epoch-keys.json');
+    const file = new EpochKeyFile({ path: nested, masterKey: SecretKey.generate(), schedule });
+    file.recordDestroyed(['dddddddddddddddd'], new Date());
+    expect(file.isDestroyed('dddddddddddddddd')).toBe(true);
+  });
+
   it('takes over a lock left by a process that died holding it', () => {
     const file = new EpochKeyFile({ path, masterKey: SecretKey.generate(), schedule });
     writeFileSync(`${path}.lock`, '');

@@ -2,6 +2,7 @@ import {
   chmodSync,
   closeSync,
   existsSync,
+  mkdirSync,
   openSync,
   readFileSync,
   renameSync,
@@ -9,6 +10,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import {
   epochAt,
@@ -176,6 +178,8 @@ export class EpochKeyFile {
    * key a restore could bring back.
    */
   #update(change: (file: EpochFile) => void): void {
+    // With a PostgreSQL store the data folder may not exist yet; the file still needs a home.
+    mkdirSync(dirname(this.#path), { recursive: true, mode: 0o700 });
     withFileLock(`${this.#path}.lock`, () => {
       const file = this.#read();
       change(file);
