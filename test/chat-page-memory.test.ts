@@ -183,7 +183,7 @@ describe.skipIf(!hasChromium)('saving and managing memory on the chat page', () 
 
     const notice = page.locator('.message.user').last().locator('.message-note');
     await expect(notice.innerText()).resolves.toBe(
-      'Redacted before the model saw the conversation: EMAIL_ADDRESS',
+      'Redacted before the model saw it: EMAIL_ADDRESS',
     );
     await expect(
       page.locator('.message.user').first().locator('.message-note').count(),
@@ -192,6 +192,12 @@ describe.skipIf(!hasChromium)('saving and managing memory on the chat page', () 
       page.locator('.message.user').first().locator('.message-note').innerText(),
     ).resolves.toBe('');
     expect(await notice.innerText()).not.toContain(emailCanary);
+
+    // The next request carries that message again; the notice is not repeated under a
+    // message that held nothing.
+    await chat(page, 'Thanks, that is all');
+    const next = page.locator('.message.user').last().locator('.message-note');
+    await expect(next.innerText()).resolves.toBe('');
   });
 
   it('adds a line with Shift+Enter and sends with Enter', async () => {

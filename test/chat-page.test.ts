@@ -147,6 +147,31 @@ describe.skipIf(!hasChromium)('the chat page in headless Chromium', () => {
     expect(slowUpstream.received.at(-1)?.chunksSent).toBeLessThan(SLOW_ANSWER_TOKENS);
   });
 
+  it('keeps Enter for the next message while an answer streams, and stops on Escape anywhere', async () => {
+    await page.locator('#model').selectOption('slow');
+    const sent = lastChatRequest();
+    await page.locator('#prompt').fill('Tell me another long story');
+    await page.locator('#prompt').press('Enter');
+    await page.waitForFunction(() => {
+      const bodies = document.querySelectorAll('.message.assistant .message-body');
+      return (bodies[bodies.length - 1]?.textContent ?? '') !== '';
+    });
+
+    await page.locator('#prompt').fill('and then what happened');
+    await page.locator('#prompt').press('Enter');
+    await expect(page.locator('button.send').innerText()).resolves.toBe('Stop');
+    await expect(page.locator('#prompt').inputValue()).resolves.toBe('and then what happened');
+
+    await page.locator('#model').focus();
+    await page.keyboard.press('Escape');
+    await waitUntilIdle(page);
+    await expect(page.locator('.message-note').last().innerText()).resolves.toBe('Stopped.');
+    const requestId = (await (await sent).response())?.headers()['x-request-id'] ?? '';
+    const line = await vi.waitFor(() => findAccessLine(moat.logFile, requestId), LOG_WAIT);
+    expect(line.errorCode).toBe('client_closed_request');
+    await page.locator('#prompt').fill('');
+  });
+
   it('says in plain words when the model cannot be reached', async () => {
     await page.locator('#model').selectOption('gone');
     await chat(page, 'Hello?');

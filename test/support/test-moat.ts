@@ -46,6 +46,16 @@ export interface TestMoatOptions {
 /** A real Moat in this process, on a free loopback port, with its own data folder. */
 export async function startTestMoat(options: TestMoatOptions = {}): Promise<TestMoat> {
   const dataDir = mkdtempSync(join(tmpdir(), 'moat-test-'));
+  try {
+    return await startIn(dataDir, options);
+  } catch (error) {
+    // A start that fails (as some tests mean it to) leaves no folder behind.
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function startIn(dataDir: string, options: TestMoatOptions): Promise<TestMoat> {
   const modelFile = join(dataDir, 'demo.gguf');
   await writeDemoModel(modelFile);
   const logFile = join(dataDir, 'moat.log');

@@ -41,6 +41,11 @@ interface ChatParts {
   errorLine: HTMLElement;
   /** Set while an answer streams; aborting it stops generation on the server. */
   running?: AbortController;
+  /**
+   * Classes already named under an earlier message. Every request carries the conversation
+   * so far, so the server names a class again as long as its message is in the history.
+   */
+  reportedClasses: Set<string>;
 }
 
 /** The conversation, the composer, and the streaming of answers. */
@@ -74,6 +79,7 @@ export function createChatView(options: ChatViewOptions): ChatView {
     reset: () => {
       parts.running?.abort();
       parts.conversation.clear();
+      parts.reportedClasses.clear();
       replaceChildren(parts.list);
       parts.errorLine.textContent = '';
       storageLine.textContent = NOT_STORED_TEXT;
@@ -106,6 +112,7 @@ function buildParts({ api, picker, onChange }: ChatViewOptions): ChatParts {
       attributes: { type: 'submit' },
     }),
     errorLine: element('p', { className: 'error', attributes: { role: 'alert' } }),
+    reportedClasses: new Set(),
   };
 }
 
@@ -123,11 +130,14 @@ function buildComposer(parts: ChatParts, actions: readonly HTMLElement[]): HTMLF
   parts.input.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
-      form.requestSubmit();
+      // While an answer streams, Enter keeps the next message in the box; Stop or Escape
+      // ends the answer.
+      if (parts.running === undefined) form.requestSubmit();
     }
   });
-  form.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') parts.running?.abort();
+  // Escape stops the answer wherever focus is, unless a dialog took the key first.
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && !event.defaultPrevented) parts.running?.abort();
   });
   return form;
 }
@@ -151,12 +161,15 @@ async function send(parts: ChatParts): Promise<void> {
   try {
     await streamAnswer(parts, controller.signal, {
       onRedacted: (classes) => {
-        question.setNote(`Redacted before the model saw the conversation: ${classes.join(', ')}`);
+        const fresh = classes.filter((name) => !parts.reportedClasses.has(name));
+        for (const name of fresh) parts.reportedClasses.add(name);
+        if (fresh.length > 0) {
+          question.setNote(`Redacted before the model saw it: ${fresh.join(', ')}`);
+        }
       },
       onPiece: (piece) => {
         reply.content += piece;
         answer.setText(reply.content);
-        answer.root.scrollIntoView({ block: 'end' });
       },
     });
   } catch (thrown) {

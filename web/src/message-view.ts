@@ -19,11 +19,14 @@ export function createMessageView(role: 'user' | 'assistant'): MessageView {
   let text = '';
   let isRenderPending = false;
 
-  // Answers render at most once a frame, so a fast stream does not re-parse per token.
+  // Answers render at most once a frame, so a fast stream does not re-parse per token. The
+  // answer is scrolled into view after it is drawn: scrolling before would miss the last
+  // lines of pieces that arrive together.
   const render = (): void => {
     isRenderPending = false;
     if (role === 'user') body.textContent = text;
     else body.innerHTML = renderMarkdown(text);
+    if (role === 'assistant') root.scrollIntoView({ block: 'end' });
   };
   if (role === 'assistant') root.append(copyButton(() => text));
 
