@@ -76,6 +76,14 @@ function configText(folder: string, upstreamUrl: string): string {
     'models:',
     `  - { name: bench, backend: upstream, baseUrl: "${upstreamUrl}",`,
     '      upstreamModel: stand-in-model }',
+    // Moat connects nowhere without a rule, its upstream included.
+    'egress:',
+    '  allow:',
+    `    - destination: ${new URL(upstreamUrl).hostname}`,
+    `      ports: [${new URL(upstreamUrl).port}]`,
+    '      justification: The benchmark stand-in upstream runs on this machine for the run.',
+    '      approvedBy: The benchmark itself',
+    `      expires: ${new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}`,
     '',
   ].join('\n');
 }
