@@ -5,7 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chat, noTraces, readBrowserTraces, signIn, waitUntilIdle } from './support/chat-page.js';
+import {
+  addAccounts,
+  ALICE,
+  BOB,
+  chat,
+  letterCanary,
+  noTraces,
+  readBrowserTraces,
+  signIn,
+  waitUntilIdle,
+} from './support/chat-page.js';
 import { runCliCaptured } from './support/cli-run.js';
 import {
   isChromiumAvailable,
@@ -21,14 +31,9 @@ import { startTestMoat, type TestMoat } from './support/test-moat.js';
  * carry the CSRF token.
  */
 
-const ALICE = { name: 'alice', password: 'alice-password-123' };
-const BOB = { name: 'bob', password: 'bob-password-4567' };
 const DAY_MS = 86_400_000;
 
-/** Letters only, so that no eight-letter piece of it turns up by chance in a binary file. */
-function canary(): string {
-  return `zq${[...randomBytes(20)].map((byte) => String.fromCharCode(97 + (byte % 26))).join('')}`;
-}
+const canary = letterCanary;
 
 const hasChromium = isChromiumAvailable();
 let moat: TestMoat;
@@ -45,14 +50,7 @@ beforeAll(async () => {
     config: { redaction: { policy: { IBAN_CODE: { memory: 'block' } } } },
   });
   folder = mkdtempSync(join(tmpdir(), 'moat-page-memory-'));
-  for (const person of [ALICE, BOB]) {
-    const added = await runCliCaptured(
-      ['users', 'add', person.name, '--data', moat.dataDir],
-      {},
-      person.password,
-    );
-    expect(added.exitCode).toBe(0);
-  }
+  await addAccounts(moat.dataDir, [ALICE, BOB]);
 
   browser = await launchChromium();
   await browser.context.route('**/*', async (route) => {

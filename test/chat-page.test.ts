@@ -1,12 +1,20 @@
 /// <reference lib="dom" />
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findAccessLine } from './support/access-log.js';
-import { chat, noTraces, readBrowserTraces, signIn, waitUntilIdle } from './support/chat-page.js';
-import { runCliCaptured } from './support/cli-run.js';
+import {
+  addAccounts,
+  ALICE,
+  BOB,
+  chat,
+  letterCanary,
+  noTraces,
+  readBrowserTraces,
+  signIn,
+  waitUntilIdle,
+} from './support/chat-page.js';
 import {
   isChromiumAvailable,
   launchChromium,
@@ -22,14 +30,9 @@ import { startTestMoat, type TestMoat } from './support/test-moat.js';
  */
 
 const SLOW_ANSWER_TOKENS = 400;
-const ALICE = { name: 'alice', password: 'alice-password-123' };
-const BOB = { name: 'bob', password: 'bob-password-4567' };
 const LOG_WAIT = { timeout: 15_000, interval: 100 };
 
-/** Letters only, so that no eight-letter piece of it turns up by chance in a binary file. */
-function canary(): string {
-  return `zq${[...randomBytes(20)].map((byte) => String.fromCharCode(97 + (byte % 26))).join('')}`;
-}
+const canary = letterCanary;
 
 const hasChromium = isChromiumAvailable();
 let moat: TestMoat;
@@ -49,14 +52,7 @@ beforeAll(async () => {
       { name: 'gone', baseUrl: 'http://127.0.0.1:9/v1', timeoutMs: 500 },
     ],
   });
-  for (const person of [ALICE, BOB]) {
-    const added = await runCliCaptured(
-      ['users', 'add', person.name, '--data', moat.dataDir],
-      {},
-      person.password,
-    );
-    expect(added.exitCode).toBe(0);
-  }
+  await addAccounts(moat.dataDir, [ALICE, BOB]);
 
   browser = await launchChromium();
   await browser.context.route('**/*', async (route) => {

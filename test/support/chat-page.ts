@@ -1,5 +1,31 @@
 /// <reference lib="dom" />
+import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
+import { runCliCaptured } from './cli-run.js';
+
+/** The two people the chat page tests sign in as. */
+export const ALICE = { name: 'alice', password: 'alice-password-123' };
+export const BOB = { name: 'bob', password: 'bob-password-4567' };
+
+/** Adds chat page accounts to a data folder through `moat users add`, as an operator would. */
+export async function addAccounts(
+  dataDir: string,
+  people: readonly { name: string; password: string }[],
+): Promise<void> {
+  for (const person of people) {
+    const added = await runCliCaptured(
+      ['users', 'add', person.name, '--data', dataDir],
+      {},
+      person.password,
+    );
+    if (added.exitCode !== 0) throw new Error(`moat users add ${person.name} failed`);
+  }
+}
+
+/** Letters only, so that no eight-letter piece of it turns up by chance in a binary file. */
+export function letterCanary(): string {
+  return `zq${[...randomBytes(20)].map((byte) => String.fromCharCode(97 + (byte % 26))).join('')}`;
+}
 
 /** Signs in through the form and waits for the chat to show. */
 export async function signIn(
