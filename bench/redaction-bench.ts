@@ -106,9 +106,8 @@ function printRow(name: string, spans: ClassScore[], tokens: TokenCounts[]): voi
     byToken.f2,
     bySpan.leakRate,
   ];
-  console.log(
-    `  ${name.padEnd(18)}${String(labelled).padStart(8)}${figures.map((figure) => percent(figure).padStart(10)).join('')}`,
-  );
+  const columns = figures.map((figure) => percent(figure).padStart(10)).join('');
+  console.log(`  ${name.padEnd(18)}${String(labelled).padStart(8)}${columns}`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await runRedactionBench();

@@ -282,7 +282,10 @@ function reportExpiredRules(policy: EgressPolicy, logger: Logger): void {
   }
 }
 
-/** Audit entries carry only target-shaped ids: a destination that is not one is named generically. */
+/**
+ * Audit entries carry only target-shaped ids: a destination that is not one is named
+ * generically.
+ */
 function egressAuditTargets(destination: string, port: number | undefined): string[] {
   const host = /^[A-Za-z0-9._:-]{1,128}$/.test(destination) ? destination : 'unprintable';
   return port === undefined ? [`host:${host}`] : [`host:${host}`, `port:${port}`];

@@ -25,7 +25,10 @@ export interface BreakGlassPolicy {
 }
 
 export interface BreakGlassOptions {
-  /** The audit log tells who made a key, so that no one approves or reads with a key of their own making. */
+  /**
+   * The audit log tells who made a key, so that no one approves or reads with a key of their
+   * own making.
+   */
   store: Pick<MoatStore, 'apiKeys' | 'breakGlass' | 'audit'>;
   auditor: Auditor;
   vault: CaptureVault;

@@ -311,7 +311,8 @@ async function runVerifyErasure(args: string[], context: CliContext): Promise<Ex
     context.output.print(`item ${item.hashedId}: live keys ${live}; backup keyring ${kept}`);
   }
   context.output.print(
-    `${report.items.length} item(s) of the receipt in this backup, ${report.notInBackup} not in it: ` +
+    `${report.items.length} item(s) of the receipt in this backup, ` +
+      `${report.notInBackup} not in it: ` +
       (report.isErased ? 'ERASED: no key in existence decrypts any of them.' : 'NOT YET ERASED.'),
   );
   return report.isErased ? EXIT_CODES.ok : EXIT_CODES.failure;

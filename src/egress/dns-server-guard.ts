@@ -69,7 +69,10 @@ function guardSetServers(holder: MethodHolder, check: ServerCheck): void {
   };
 }
 
-/** A server as `setServers` takes it and `getServers` answers it: `a.b.c.d[:port]`, `[v6]:port`, `v6`. */
+/**
+ * A server as `setServers` takes it and `getServers` answers it: `a.b.c.d[:port]`,
+ * `[v6]:port`, `v6`.
+ */
 function parseServer(
   text: string,
 ): { address: IpAddress; addressText: string; port: number } | undefined {

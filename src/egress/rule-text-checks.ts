@@ -52,8 +52,14 @@ const PLACEHOLDER_MARKS = [
   /(?:^|[^a-z0-9])n[/.]a(?![a-z0-9])/,
   /\bfill(?:ed|ing)?\s+(?:\w+\s+){0,2}?in\b/,
   /\bto be (?:filled|decided|determined|defined|added|written|confirmed|completed|clarified)\b/,
-  /\bsee\s+(?:the\s+)?(?:ticket|jira|issue|link|url|doc|docs|wiki|confluence|above|below|email|thread|chat|slack|attachment)\b/,
-  /\b(?:add|write|explain|update|document|complete|finish|decide|clarify|justify)\w*\b.{0,30}\blater\b/,
+  new RegExp(
+    String.raw`\bsee\s+(?:the\s+)?(?:ticket|jira|issue|link|url|doc|docs|wiki|confluence|` +
+      String.raw`above|below|email|thread|chat|slack|attachment)\b`,
+  ),
+  new RegExp(
+    String.raw`\b(?:add|write|explain|update|document|complete|finish|decide|clarify|justify)` +
+      String.raw`\w*\b.{0,30}\blater\b`,
+  ),
   /\b(?:details|reason|more|explanation|justification|info)\b.{0,15}\b(?:later|to follow|soon)\b/,
 ];
 

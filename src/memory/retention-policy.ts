@@ -72,7 +72,9 @@ export class RetentionPolicy {
     const wishedMs = request.retentionSeconds * 1000;
     if (wishedMs > maxMs) {
       throw new MoatError('invalid_request', {
-        detail: `Field ${request.param} may be at most ${maxMs / 1000} for this kind and data class.`,
+        detail:
+          `Field ${request.param} may be at most ${maxMs / 1000} ` +
+          'for this kind and data class.',
         param: request.param,
       });
     }

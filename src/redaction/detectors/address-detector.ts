@@ -5,9 +5,10 @@ import { wordsOf, type Word } from './words.js';
 
 /** Street types written before the street's name ("Rue Dielhère", "ul. Jesionowa"). */
 const LEADING_TYPES: ReadonlySet<string> = new Set(
-  'rue via viale vicolo piazza corso calle avenida rua travessa ul. ulica avenue quadra boulevard'.split(
-    ' ',
-  ),
+  (
+    'rue via viale vicolo piazza corso calle avenida rua travessa ul. ulica avenue quadra ' +
+    'boulevard'
+  ).split(' '),
 );
 
 /** Small words inside street names ("Rue de Tanger", "Via Nuova del Campo"). */
@@ -69,7 +70,10 @@ const PATTERNS: readonly [RegExp, number][] = [
   [NUMBER_NAME_NUMBER, 0.75],
 ];
 
-/** Shapes that titles and references share ("Chapter 12, 2019 Edition") unless a name is in them. */
+/**
+ * Shapes that titles and references share ("Chapter 12, 2019 Edition") unless a name is in
+ * them.
+ */
 const NEEDS_PROPER_NOUN: ReadonlySet<RegExp> = new Set([
   STREET_THEN_POSTCODE,
   NUMBER_NAME_NUMBER,
@@ -126,7 +130,10 @@ export class AddressDetector implements Detector {
   }
 }
 
-/** "5 Musicians Of The 70s" is a title: a street's name holds a word that is not everyday English. */
+/**
+ * "5 Musicians Of The 70s" is a title: a street's name holds a word that is not everyday
+ * English.
+ */
 function hasUncommonWord(candidate: string, lists: WordLists): boolean {
   return wordsOf(candidate).some((word) => {
     const lower = word.text.toLowerCase();

@@ -3,12 +3,20 @@ import { loadWordLists, type WordLists } from '../word-lists.js';
 import { classifyWord, wordsOf, type Word, type WordKind } from './words.js';
 
 /** Words right before a name that say a name follows. */
-const NAME_CUE =
-  /(?:\b(?:mr|mrs|ms|mx|miss|dr|prof|sir|madam|dear|named|called|call me|calls me|name is|name's|i am|i'm|this is|ask for|signed|regards|thanks|cc|attn|patient|name|user|customer|employee|contact|with|by)\s*[.:,?-]?\s*)$/iu;
+const CUE_WORDS =
+  'mr|mrs|ms|mx|miss|dr|prof|sir|madam|dear|named|called|call me|calls me|name is|' +
+  "name's|i am|i'm|this is|ask for|signed|regards|thanks|cc|attn|patient|name|user|" +
+  'customer|employee|contact|with|by';
+const NAME_CUE = new RegExp(String.raw`(?:\b(?:${CUE_WORDS})\s*[.:,?-]?\s*)$`, 'iu');
 
 /** Words right after a capitalised run that make it an organisation, not a person. */
-const ORGANISATION_AFTER =
-  /^\s*(?:inc|ltd|llc|plc|gmbh|corp|co|company|group|bank|university|college|school|hospital|foundation|institute|orchestra|club|hotel|airlines?|records|press|studios?|office|offices|headquarters|employees|staff|platform|software|technologies|systems|solutions|labs|markets|networks|partners|capital|holdings|ventures)\b/iu;
+const ORGANISATION_WORDS =
+  'inc|ltd|llc|plc|gmbh|corp|co|company|group|bank|university|college|school|' +
+  'hospital|foundation|institute|orchestra|club|hotel|airlines?|records|press|' +
+  'studios?|office|offices|headquarters|employees|staff|platform|software|' +
+  'technologies|systems|solutions|labs|markets|networks|partners|capital|holdings|' +
+  'ventures';
+const ORGANISATION_AFTER = new RegExp(String.raw`^\s*(?:${ORGANISATION_WORDS})\b`, 'iu');
 
 const MAX_NAME_WORDS = 4;
 

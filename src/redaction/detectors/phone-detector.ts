@@ -63,8 +63,8 @@ function looksLikePhone(candidate: string): boolean {
 
 /**
  * The North American layout, 3-3-4 digits joined by dashes or dots, or with the area code in
- * brackets, optionally after its country code `+1`: nothing else is written so, so it counts without a phone word even when the
- * area code or exchange is not in service.
+ * brackets, optionally after its country code `+1`: nothing else is written so, so it counts
+ * without a phone word even when the area code or exchange is not in service.
  */
 const NORTH_AMERICAN_SHAPE =
   /^(?:\+?1[ .-]?)?(?:\d{3}([-.])\d{3}\1\d{4}|\(\d{3}\) ?\d{3}[-. ]\d{4})$/u;

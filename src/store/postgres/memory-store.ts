@@ -129,7 +129,8 @@ export function createMemoryStore(pool: pg.Pool): MemoryStore {
       ).map(toMetadata),
     overdue: async (now) => {
       const [row] = await rows<{ count: string; oldest: Date | null }>(
-        'SELECT count(*) AS count, min(expires_at) AS oldest FROM memory_items WHERE expires_at <= $1',
+        `SELECT count(*) AS count, min(expires_at) AS oldest
+         FROM memory_items WHERE expires_at <= $1`,
         [now],
       );
       return { count: Number(row?.count ?? 0), oldestExpiresAt: row?.oldest ?? undefined };
