@@ -1,5 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import { AuditLog, checkpointSigner, SYSTEM_ACTOR, type Auditor } from './audit/index.js';
+import {
+  AuditLog,
+  checkpointSigner,
+  isAuditId,
+  SYSTEM_ACTOR,
+  type Auditor,
+} from './audit/index.js';
 import { createApiKey } from './auth/index.js';
 import { loadCatalog, type ModelCatalog } from './catalog/index.js';
 import { configuredEgressPolicy, type MoatConfig } from './config/index.js';
@@ -287,7 +293,7 @@ function reportExpiredRules(policy: EgressPolicy, logger: Logger): void {
  * generically.
  */
 function egressAuditTargets(destination: string, port: number | undefined): string[] {
-  const host = /^[A-Za-z0-9._:-]{1,128}$/.test(destination) ? destination : 'unprintable';
+  const host = isAuditId(destination) ? destination : 'unprintable';
   return port === undefined ? [`host:${host}`] : [`host:${host}`, `port:${port}`];
 }
 

@@ -54,6 +54,11 @@ export const GENESIS_HASH = '0'.repeat(64);
 const ENTRY_LABEL = 'moat.audit.entry.v1';
 
 const ID_PATTERN = /^[A-Za-z0-9._:@/+=~-]{1,128}$/;
+
+/** Whether `id` may stand in an entry as an actor id or a target's id part. */
+export function isAuditId(id: string): boolean {
+  return ID_PATTERN.test(id);
+}
 const TARGET_PATTERN = /^[a-z][a-z-]{0,31}:[A-Za-z0-9._:@/+=~-]{1,128}$/;
 const ROLE_PATTERN = /^[a-z][a-z-]{0,31}$/;
 const MAX_TARGETS = 32;

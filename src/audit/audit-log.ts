@@ -10,6 +10,7 @@ import {
   checkAuditInput,
   sealAuditEntry,
   type AuditEntry,
+  isAuditId,
   type AuditRecordInput,
 } from './audit-entry.js';
 import type { AuditLogStore } from './audit-log-store.js';
@@ -24,9 +25,6 @@ import {
 
 /** Entries hold at most 32 targets; one is kept for the count of the rest. */
 const MAX_SETTING_TARGETS = 32;
-
-/** What an audit target's id may hold. */
-const TARGET_ID = /^[A-Za-z0-9._:@/+=~-]{1,128}$/;
 
 /** What other parts call to account for an action. */
 export interface Auditor {
@@ -145,7 +143,7 @@ export class AuditLog implements Auditor {
     pairs: readonly (readonly [kind: string, id: string])[],
   ): Promise<void> {
     if (pairs.length === 0) return;
-    const printable = pairs.filter(([, id]) => TARGET_ID.test(id));
+    const printable = pairs.filter(([, id]) => isAuditId(id));
     const targets = printable
       .slice(0, MAX_SETTING_TARGETS - 1)
       .map(([kind, id]) => `${kind}:${id}`);

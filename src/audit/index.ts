@@ -16,6 +16,7 @@ export {
   sealAuditEntry,
   checkAuditInput,
   isAcceptableReason,
+  isAuditId,
   shortHash,
   type AuditActor,
   type AuditEntry,

@@ -11,12 +11,8 @@ import {
 import { AUDIT_SUBCOMMANDS } from './audit-command.js';
 import { EGRESS_SUBCOMMANDS } from './egress-command.js';
 import { KEYS_SUBCOMMANDS } from './keys-command.js';
-import {
-  BACKUP_SUBCOMMANDS,
-  eraseCommand,
-  RECEIPT_SUBCOMMANDS,
-  rotateMasterCommand,
-} from './memory-commands.js';
+import { BACKUP_SUBCOMMANDS } from './backup-commands.js';
+import { eraseCommand, RECEIPT_SUBCOMMANDS, rotateMasterCommand } from './memory-commands.js';
 import { MODELS_SUBCOMMANDS } from './models-command.js';
 import { readSecret } from './read-secret.js';
 import { serveCommand } from './serve-command.js';

@@ -114,6 +114,11 @@ export class EpochKeyFile {
     return this.#read().destroyed[keyId] !== undefined;
   }
 
+  /** Every destroyed key id at once, for work that checks many keys (a restore). */
+  destroyedKeyIds(): ReadonlySet<string> {
+    return new Set(Object.keys(this.#read().destroyed));
+  }
+
   /**
    * Destroys every epoch key whose window has passed, and forgets destroyed key ids no
    * backup can revive any more. Returns the epochs destroyed.

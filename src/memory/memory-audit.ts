@@ -1,4 +1,10 @@
-import { SYSTEM_ACTOR, type AuditAction, type AuditActor, type Auditor } from '../audit/index.js';
+import {
+  isAuditId,
+  SYSTEM_ACTOR,
+  type AuditAction,
+  type AuditActor,
+  type Auditor,
+} from '../audit/index.js';
 import { hashItemId, type DeletionKind, type DeletionReceipt } from './deletion-receipt.js';
 
 /** The audit action each kind of deletion is recorded as. */
@@ -8,9 +14,6 @@ const DELETION_ACTIONS = {
   'retention-expiry': 'memory.swept',
   'capture-shred': 'break-glass.shredded',
 } as const satisfies Record<DeletionKind, AuditAction>;
-
-/** Audit targets take ids of this shape only; anything else is named generically. */
-const TARGET_ID_PATTERN = /^[A-Za-z0-9._:@/+=~-]{1,128}$/;
 
 /**
  * Accounts for what memory does: which owner saved or lost which item, by whose request,
@@ -63,11 +66,11 @@ export class MemoryAudit {
 export function actorOfRequester(requestedBy: string): AuditActor {
   const [kind, ...rest] = requestedBy.split(':');
   const id = rest.join(':');
-  if ((kind === 'key' || kind === 'user') && TARGET_ID_PATTERN.test(id)) {
+  if ((kind === 'key' || kind === 'user') && isAuditId(id)) {
     return { kind, id, role: 'memory' };
   }
   if (kind === 'operator') {
-    return { kind: 'operator', id: TARGET_ID_PATTERN.test(id) ? id : 'cli', role: 'operator' };
+    return { kind: 'operator', id: isAuditId(id) ? id : 'cli', role: 'operator' };
   }
   return SYSTEM_ACTOR;
 }
@@ -82,5 +85,5 @@ function itemTarget(itemId: string): string {
 }
 
 function target(kind: string, id: string): string {
-  return `${kind}:${TARGET_ID_PATTERN.test(id) ? id : 'unprintable'}`;
+  return `${kind}:${isAuditId(id) ? id : 'unprintable'}`;
 }

@@ -47,9 +47,10 @@ export async function restoreBackup(
     isKeyringOpened: section !== undefined,
   };
 
+  const destroyed = epochKeys.destroyedKeyIds();
   const refusedOwners = new Set<string>();
   for (const key of section?.ownerKeys ?? []) {
-    if (epochKeys.isDestroyed(key.keyId)) {
+    if (destroyed.has(key.keyId)) {
       refusedOwners.add(key.ownerId);
       result.keysRefused += 1;
       continue;
@@ -68,7 +69,7 @@ export async function restoreBackup(
     if (await store.keyring.insertOwnerKey(record)) result.ownerKeysRestored += 1;
   }
   for (const key of section?.itemKeys ?? []) {
-    if (refusedOwners.has(key.ownerId) || epochKeys.isDestroyed(key.keyId)) {
+    if (refusedOwners.has(key.ownerId) || destroyed.has(key.keyId)) {
       result.keysRefused += 1;
       continue;
     }
@@ -85,7 +86,7 @@ export async function restoreBackup(
   for (const item of backup.items) {
     // An item whose key was destroyed is gone for good: bringing its ciphertext back would
     // show it in listings and counts again, though nothing could open it.
-    if (refusedOwners.has(item.ownerId) || epochKeys.isDestroyed(item.keyId)) {
+    if (refusedOwners.has(item.ownerId) || destroyed.has(item.keyId)) {
       result.itemsRefused += 1;
       continue;
     }
