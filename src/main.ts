@@ -21,7 +21,7 @@ import {
   type Memory,
   type MemoryTextFilter,
 } from './memory/index.js';
-import type { SecretKey } from './crypto/index.js';
+import type { SecretKey, SigningKeyPair } from './crypto/index.js';
 import { BreakGlass, CaptureVault } from './break-glass/index.js';
 import { buildServer } from './server/index.js';
 import { openStore, storeLocation, type MoatStore, type StoreLocation } from './store/index.js';
@@ -86,12 +86,14 @@ export async function startMoat(
     guard.setDeniedListener(undefined);
     throw error;
   });
-  const auditLog = await openAuditLog(store, masterKey.key).catch(async (error: unknown) => {
-    guard.setDeniedListener(undefined);
-    await store.close();
-    await log.close();
-    throw error;
-  });
+  const { auditLog, signingKey } = await openAuditLog(store, masterKey.key).catch(
+    async (error: unknown) => {
+      guard.setDeniedListener(undefined);
+      await store.close();
+      await log.close();
+      throw error;
+    },
+  );
   egressAudit.auditor = auditLog;
 
   let serving: Serving | undefined;
@@ -109,6 +111,7 @@ export async function startMoat(
       epochKeyFile: epochKeyFileOf(config),
       filterText: memoryFilterOf(redactor),
       auditor: auditLog,
+      signingKey,
     });
     serving = await startServing(config, {
       logger: log.logger,
@@ -159,9 +162,15 @@ export async function startMoat(
 }
 
 /** The audit log, its checkpoints signed with Moat's Ed25519 key (the receipts' key). */
-async function openAuditLog(store: MoatStore, masterKey: SecretKey): Promise<AuditLog> {
+async function openAuditLog(
+  store: MoatStore,
+  masterKey: SecretKey,
+): Promise<{ auditLog: AuditLog; signingKey: SigningKeyPair }> {
   const signingKey = await openSigningKey(store.keyring, masterKey);
-  return new AuditLog({ store: store.audit, signer: checkpointSigner(signingKey) });
+  return {
+    auditLog: new AuditLog({ store: store.audit, signer: checkpointSigner(signingKey) }),
+    signingKey,
+  };
 }
 
 async function openStoreOrCloseLog(location: StoreLocation, log: MoatLogger): Promise<MoatStore> {

@@ -61,6 +61,7 @@ export async function withMemory<T>(
       epochs: epochScheduleOf(opened.config.keys),
       epochKeyFile: epochKeyFileOf(opened.config),
       auditor,
+      signingKey,
     });
     try {
       return await action(memory, auditor);

@@ -31,6 +31,8 @@ export interface OpenMemoryOptions {
   /** Where the backup epoch keys and destroyed key ids are kept. */
   epochKeyFile: string;
   filterText?: MemoryTextFilter | undefined;
+  /** Moat's signing key when the caller has opened it already (for the audit log). */
+  signingKey?: SigningKeyPair | undefined;
   /** Where saves and shreddings are accounted for; commands that only read pass none. */
   auditor?: Auditor | undefined;
 }
@@ -40,7 +42,7 @@ export async function openMemory(options: OpenMemoryOptions): Promise<Memory> {
   const { store, masterKey, epochs } = options;
   const keyring = new MemoryKeyring(store.keyring, masterKey);
   const policy = new RetentionPolicy(options.retention);
-  const signingKey = await openSigningKey(store.keyring, masterKey);
+  const signingKey = options.signingKey ?? (await openSigningKey(store.keyring, masterKey));
 
   const audit = new MemoryAudit(options.auditor);
   const service = new MemoryService({
