@@ -148,6 +148,39 @@ describe('failing closed', () => {
       code: 'redaction_failed',
     });
   });
+
+  it('refuses the content when a detector answering at once overruns the time', async () => {
+    const busy = failing(() => {
+      const startedMs = performance.now();
+      while (performance.now() - startedMs < 60) continue;
+      return [];
+    });
+    await expect(busy.apply('hello', { direction: 'model' })).rejects.toMatchObject({
+      code: 'redaction_failed',
+    });
+  });
+
+  it('refuses the content when a detector rejects', async () => {
+    const broken = failing(() => Promise.reject(new Error('detector bug')));
+    await expect(broken.apply('hello', { direction: 'model' })).rejects.toMatchObject({
+      code: 'redaction_failed',
+    });
+  });
+
+  it('times out a late detector after others answered at once or in time', async () => {
+    const person = { className: 'PERSON', start: 0, end: 5, confidence: 0.9 };
+    const mixed = new Redactor({
+      detectors: [
+        { name: 'at once', detect: () => [person] },
+        { name: 'in time', detect: () => Promise.resolve([person]) },
+        { name: 'late', detect: () => new Promise(() => undefined) },
+      ],
+      classNames: ['PERSON'],
+      policy: new RedactionPolicy(),
+      timeoutMs: 50,
+    });
+    await expect(mixed.scan('hello')).rejects.toMatchObject({ code: 'redaction_failed' });
+  });
 });
 
 describe('restoring tool-call arguments', () => {

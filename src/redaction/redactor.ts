@@ -5,6 +5,7 @@ import type { Direction } from './redaction-classes.js';
 import type { RedactionPolicy } from './redaction-policy.js';
 import { RedactionSession, type RedactionResult } from './redaction-session.js';
 import { resolveOverlaps } from './resolve-overlaps.js';
+import { ScanDeadline } from './scan-deadline.js';
 
 export interface RedactorOptions {
   detectors: readonly Detector[];
@@ -42,12 +43,17 @@ export class Redactor {
    */
   async scan(text: string): Promise<Detection[]> {
     if (text.length === 0) return [];
-    const deadlineMs = performance.now() + this.#timeoutMs;
+    const deadline = new ScanDeadline(performance.now() + this.#timeoutMs);
     const folded = foldFullWidth(text);
     const found: Detection[] = [];
 
-    for (const detector of this.#detectors) {
-      found.push(...(await this.#runDetector(detector, folded, deadlineMs)));
+    try {
+      for (const detector of this.#detectors) {
+        const findings = this.#runDetector(detector, folded, deadline);
+        found.push(...(Array.isArray(findings) ? findings : await findings));
+      }
+    } finally {
+      deadline.clear();
     }
     const sure = found.filter((detection) => detection.confidence >= this.policy.minConfidence);
     return resolveOverlaps(sure);
@@ -70,31 +76,38 @@ export class Redactor {
     return this.openSession().protect(text, options.direction);
   }
 
-  async #runDetector(detector: Detector, text: string, deadlineMs: number): Promise<Detection[]> {
-    let findings: Detection[];
+  /**
+   * Most detectors answer at once, and are only checked against the deadline afterwards; a
+   * promise is raced against it, so a scan whose detectors all answer at once sets no timer.
+   */
+  #runDetector(
+    detector: Detector,
+    text: string,
+    deadline: ScanDeadline,
+  ): Detection[] | Promise<Detection[]> {
+    let findings: Detection[] | Promise<Detection[]>;
     try {
-      findings = await withDeadline(Promise.resolve(detector.detect(text)), deadlineMs);
+      findings = detector.detect(text);
     } catch (error) {
       throw new MoatError('redaction_failed', { cause: error });
     }
-    if (performance.now() > deadlineMs) {
-      throw new MoatError('redaction_failed', { cause: new Error(`${detector.name} overran`) });
-    }
+    if (!Array.isArray(findings)) return this.#awaitDetector(detector, findings, deadline);
+    deadline.check(detector);
     return findings;
   }
-}
 
-async function withDeadline<Value>(work: Promise<Value>, deadlineMs: number): Promise<Value> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    const remainingMs = Math.max(0, deadlineMs - performance.now());
-    timer = setTimeout(() => {
-      reject(new Error('redaction scan timed out'));
-    }, remainingMs);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
+  async #awaitDetector(
+    detector: Detector,
+    pending: Promise<Detection[]>,
+    deadline: ScanDeadline,
+  ): Promise<Detection[]> {
+    let findings: Detection[];
+    try {
+      findings = await deadline.race(pending);
+    } catch (error) {
+      throw new MoatError('redaction_failed', { cause: error });
+    }
+    deadline.check(detector);
+    return findings;
   }
 }
