@@ -1,6 +1,3 @@
-import { lintSource } from '@secretlint/core';
-import { secretLintProfiler } from '@secretlint/profiler';
-import { creator as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
 import { entropyBitsPerChar } from '../checksums.js';
 import type { Detection, Detector } from '../detection.js';
 import {
@@ -11,6 +8,7 @@ import {
   SECRET_RULES,
   UUID_VALUE,
 } from './secret-rules.js';
+import { mayHoldSecretlintFinding, secretlintFindings } from './secretlint-scan.js';
 
 /**
  * `name = value`, `name: value`, `"name": "value"`, `Name=value;` in connection strings. The
@@ -20,22 +18,6 @@ const ASSIGNMENT =
   /([A-Za-z][A-Za-z0-9_.-]{0,60}(?: [A-Za-z][A-Za-z0-9_]{0,20})?)["']?[ \t]*(?::|=>|=)[ \t]*(?:"([^"\r\n]{4,512})"|'([^'\r\n]{4,512})'|([^\s'";,]{4,512}))/gu;
 
 /**
- * secretlint's profiler sets a performance mark for every rule run and keeps every entry for
- * good; in a server that never exits that is a leak. Its marks go nowhere instead.
- */
-(secretLintProfiler as unknown as { perf: unknown }).perf = {
-  mark: () => undefined,
-  measure: () => undefined,
-};
-
-const SECRETLINT_OPTIONS = {
-  config: {
-    rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommendedRules }],
-  },
-  noPhysicFilePath: true,
-};
-
-/**
  * Secrets: Moat's own rules for keys and tokens, assignments to secret-sounding names, and
  * secretlint's recommended rule set on top. Placeholders, template variables, UUIDs and git
  * hashes are not secrets.
@@ -43,11 +25,12 @@ const SECRETLINT_OPTIONS = {
 export class SecretDetector implements Detector {
   readonly name = 'secret';
 
-  async detect(text: string): Promise<Detection[]> {
+  /** At once, unless secretlint has something to look at: its lint run is asynchronous. */
+  detect(text: string): Detection[] | Promise<Detection[]> {
     const lower = text.toLowerCase();
     const found = [...ruleFindings(text, lower), ...assignmentFindings(text, lower)];
-    found.push(...(await secretlintFindings(text)));
-    return found;
+    if (!mayHoldSecretlintFinding(text)) return found;
+    return secretlintFindings(text).then((more) => [...found, ...more]);
   }
 }
 
@@ -88,23 +71,6 @@ function looksLikeSecretValue(value: string): boolean {
   // Plain words ("password: required") are prose; a secret mixes kinds of characters.
   const kinds = [/[a-z]/u, /[A-Z]/u, /\d/u, /[^A-Za-z0-9]/u].filter((kind) => kind.test(value));
   return kinds.length >= 2 && entropyBitsPerChar(value) >= 2.3;
-}
-
-/**
- * Every rule of the recommended set looks for a long token, a URL with credentials, a key
- * block or a connection string; text with none of these is not worth a full lint run.
- */
-const SECRETLINT_PREFILTER = /[A-Za-z0-9_+/=-]{20,}|:\/\/|-----BEGIN|=\s*\S{8,}/u;
-
-async function secretlintFindings(text: string): Promise<Detection[]> {
-  if (!SECRETLINT_PREFILTER.test(text)) return [];
-  const result = await lintSource({
-    source: { content: text, filePath: '/moat-content.txt', ext: '.txt', contentType: 'text' },
-    options: SECRETLINT_OPTIONS,
-  });
-  return result.messages.map((message) =>
-    secretAt(message.range[0], message.range[1] - message.range[0]),
-  );
 }
 
 function secretAt(start: number, length: number): Detection {
