@@ -61,10 +61,10 @@ export class NationalNumberFilter {
 
     this.#callingCode = callingCode;
     this.#internationalPrefix = new RegExp(`^(?:${plan.IDDPrefix()})`);
-    this.#nationalPrefixes = [plan, main].flatMap((each) => {
-      const prefix = each.nationalPrefixForParsing();
-      return prefix ? [new RegExp(`^(?:${prefix})`)] : [];
-    });
+    const prefixes = new Set([plan, main].map((each) => each.nationalPrefixForParsing()));
+    this.#nationalPrefixes = [...prefixes].flatMap((prefix) =>
+      prefix ? [new RegExp(`^(?:${prefix})`)] : [],
+    );
     const countryPlans = countries.map((country) => planOf(plans, country) as Plan);
     this.#lengths = validLengths(countryPlans);
     this.#valid = new RegExp(`^(?:${countryPlans.map(validPattern).join('|')})$`);
@@ -73,26 +73,24 @@ export class NationalNumberFilter {
   /** False only when `digits`, a national number without `+`, cannot be valid in the region. */
   mayBeValid(digits: string): boolean {
     if (this.#valid === undefined || this.#internationalPrefix?.test(digits) === true) return true;
-    if (this.#withPrefixesCut(digits).some((significant) => this.#isValid(significant))) {
-      return true;
-    }
+    if (this.#mayBeSignificant(digits)) return true;
     if (!digits.startsWith(this.#callingCode)) return false;
-    const local = digits.slice(this.#callingCode.length);
-    return this.#withPrefixesCut(local).some((significant) => this.#isValid(significant));
+    return this.#mayBeSignificant(digits.slice(this.#callingCode.length));
+  }
+
+  /** Valid as it is, or once a national prefix is cut from its front. */
+  #mayBeSignificant(digits: string): boolean {
+    if (this.#isValid(digits)) return true;
+    for (const prefix of this.#nationalPrefixes) {
+      const match = prefix.exec(digits);
+      if (match !== null && this.#isValid(digits.slice(match[0].length))) return true;
+    }
+    return false;
   }
 
   #isValid(significant: string): boolean {
     if (this.#lengths?.has(significant.length) === false) return false;
     return this.#valid?.test(significant) !== false;
-  }
-
-  #withPrefixesCut(digits: string): string[] {
-    const cut = [digits];
-    for (const prefix of this.#nationalPrefixes) {
-      const match = prefix.exec(digits);
-      if (match !== null) cut.push(digits.slice(match[0].length));
-    }
-    return cut;
   }
 }
 

@@ -133,8 +133,8 @@ export class PhoneDetector implements Detector {
   }
 
   #validRegion(candidate: string): string | undefined {
-    const digitCount = digitsOf(candidate).length;
-    if (digitCount < 7 || digitCount > 15) return undefined;
+    const digits = digitsOf(candidate);
+    if (digits.length < 7 || digits.length > 15) return undefined;
     const international = /^(?:\+|00)/u.test(candidate);
 
     if (international) {
@@ -142,7 +142,6 @@ export class PhoneDetector implements Detector {
       return number?.isValid() === true ? (number.country ?? 'international') : undefined;
     }
     // Parsing costs microseconds per region; most digit runs are ruled out without it.
-    const digits = digitsOf(candidate);
     for (const [index, region] of this.#regions.entries()) {
       if (this.#filters[index]?.mayBeValid(digits) === false) continue;
       const number = parsePhoneNumberFromString(candidate, region);
