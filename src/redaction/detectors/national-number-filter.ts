@@ -14,7 +14,6 @@ interface Plan {
   nationalNumberPattern(): string;
   nationalPrefixTransformRule(): string | 0 | undefined;
   hasTypes(): boolean;
-  possibleLengths(): number[] | undefined;
   type(name: string): { pattern(): string; possibleLengths(): number[] | undefined } | undefined;
 }
 
