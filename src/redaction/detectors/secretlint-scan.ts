@@ -42,9 +42,10 @@ export const PREFILTERED_RULE_IDS = [
  * What each rule of the recommended set needs in a `.txt` source before it can report: a URL
  * (basic auth, database URLs, Slack webhooks), a key block, a token's fixed start (GitHub,
  * npm, Slack, OpenAI and Anthropic, Linear, SendGrid, Shopify, 1Password) or an AWS secret
- * access key assigned to its name. AWS key ids are scanned only when asked for, and the GCP
- * and npm file rules only in `.json`, `.p12`, `package.json` and `.npmrc` files. A lint run
- * costs tens of microseconds even on a short prompt; text with none of these is spared it.
+ * access key assigned to its name. AWS key and account ids are looked for only when the AWS
+ * rule's option asks, which Moat leaves off, and the GCP and npm file rules only in `.json`,
+ * `.p12`, `package.json` and `.npmrc` files. A lint run costs tens of microseconds even on a
+ * short prompt; text with none of these is spared it.
  */
 const SECRETLINT_PREFILTER = new RegExp(
   [
