@@ -6,13 +6,37 @@
  * `MoatError`s whose messages come from the code table.
  */
 
-export const CHAT_ROLES = ['system', 'user', 'assistant'] as const;
+export const CHAT_ROLES = ['system', 'user', 'assistant', 'tool'] as const;
 export type ChatRole = (typeof CHAT_ROLES)[number];
+
+/** A call of one of the caller's tools, as the model asked for it. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** JSON text, as the model wrote it; it may not be valid JSON. */
+  arguments: string;
+}
 
 export interface ChatMessage {
   role: ChatRole;
   content: string;
+  /** An assistant message's tool calls. */
+  toolCalls?: readonly ToolCall[];
+  /** A tool message: the id of the call whose result it holds. */
+  toolCallId?: string;
 }
+
+/** A function the caller offers the model, in OpenAI's shape. */
+export interface ToolDefinition {
+  name: string;
+  description?: string | undefined;
+  /** A JSON Schema object, passed on as it is. */
+  parameters?: Record<string, unknown> | undefined;
+  strict?: boolean | undefined;
+}
+
+/** Whether and which tool the model must call: OpenAI's `tool_choice`. */
+export type ToolChoice = 'none' | 'auto' | 'required' | { name: string };
 
 export interface GenerationOptions {
   /** Most tokens to generate; the backend's own default when absent. */
@@ -27,6 +51,18 @@ export interface GenerationOptions {
 export interface ChatRequest {
   messages: readonly ChatMessage[];
   options: GenerationOptions;
+  /** Absent when the caller offers no tools. */
+  tools?: readonly ToolDefinition[];
+  toolChoice?: ToolChoice;
+  parallelToolCalls?: boolean;
+}
+
+/** Whether a request offers tools or carries a tool exchange in its history. */
+export function usesTools(request: ChatRequest): boolean {
+  return (
+    request.tools !== undefined ||
+    request.messages.some((message) => message.role === 'tool' || message.toolCalls !== undefined)
+  );
 }
 
 export interface TokenUsage {
@@ -34,18 +70,24 @@ export interface TokenUsage {
   completionTokens: number;
 }
 
-export const FINISH_REASONS = ['stop', 'length'] as const;
+export const FINISH_REASONS = ['stop', 'length', 'tool_calls'] as const;
 export type FinishReason = (typeof FINISH_REASONS)[number];
 
-/** One step of a streamed answer: some text, then exactly one `finish`. */
+/**
+ * One step of a streamed answer: some text, then at most one `tool-calls` holding every call
+ * whole, then exactly one `finish`.
+ */
 export type ChatStreamEvent =
   | { type: 'delta'; text: string }
+  | { type: 'tool-calls'; calls: readonly ToolCall[] }
   | { type: 'finish'; finishReason: FinishReason; usage: TokenUsage };
 
 export interface ChatCompletion {
   text: string;
   finishReason: FinishReason;
   usage: TokenUsage;
+  /** Present when the model called tools. */
+  toolCalls?: readonly ToolCall[];
 }
 
 export interface EmbeddingResult {

@@ -1,5 +1,6 @@
 import { MoatError } from '../errors/index.js';
 import type { Detection } from './detection.js';
+import { splitJson } from './json-segments.js';
 import { maskFor } from './placeholders.js';
 import { PseudonymMap } from './pseudonym-map.js';
 import type { Direction, PolicyAction } from './redaction-classes.js';
@@ -20,6 +21,21 @@ export interface RedactionTally {
   action: PolicyAction;
   count: number;
 }
+
+/** A text to protect, and whether it is JSON (tool-call arguments, a tool's result). */
+export interface ProtectedText {
+  text: string;
+  isJson: boolean;
+}
+
+/** One scanned piece of a text; see `protectTexts`. */
+interface Piece {
+  text: string;
+  /** How a replacement is written into the piece. */
+  quote: (replacement: string) => string;
+}
+
+const asItIs = (text: string): string => text;
 
 export interface RedactionResult {
   /** The text with policy applied. */
@@ -65,6 +81,17 @@ export class RedactionSession {
     return this.#map.restore(shown);
   }
 
+  /**
+   * A tool call's arguments on their way back: caller policy applied to the JSON's values,
+   * then placeholders restored, escaped, so the arguments stay the JSON they were.
+   */
+  async revealToolArguments(argumentsJson: string): Promise<string> {
+    const [shown = ''] = this.allowsEverything('caller')
+      ? [argumentsJson]
+      : await this.protectTexts([{ text: argumentsJson, isJson: true }], 'caller');
+    return this.#map.restoreInJson(shown);
+  }
+
   /** One text; see `protectAll`. */
   async protect(text: string, direction: Direction): Promise<RedactionResult> {
     const [protectedText = ''] = await this.protectAll([text], direction);
@@ -77,20 +104,49 @@ export class RedactionSession {
    * blocked class at once; the error never carries a matched value.
    */
   async protectAll(texts: readonly string[], direction: Direction): Promise<string[]> {
-    const policy = this.#redactor.policy;
-    if (this.allowsEverything(direction)) return [...texts];
-    const findings: Detection[][] = [];
-    for (const text of texts) findings.push(await this.#redactor.scan(text));
+    return this.protectTexts(
+      texts.map((text) => ({ text, isJson: false })),
+      direction,
+    );
+  }
 
+  /**
+   * The same, for texts of which some are JSON. In JSON, each string value is scanned as the
+   * text it decodes to and written back escaped; what lies between strings (numbers above
+   * all) is scanned as it stands, a replacement there written as a JSON string; object keys
+   * pass as they are. The JSON stays as valid as it was.
+   */
+  async protectTexts(texts: readonly ProtectedText[], direction: Direction): Promise<string[]> {
+    if (this.allowsEverything(direction)) return texts.map(({ text }) => text);
+    const pieces = texts.map(piecesOf);
+    const flat = pieces.flat();
+    const findings: Detection[][] = [];
+    for (const piece of flat) {
+      findings.push(piece.isScanned ? await this.#redactor.scan(piece.text) : []);
+    }
+    this.#refuseBlocked(findings.flat(), direction);
+
+    let next = 0;
+    return pieces.map((textPieces) =>
+      textPieces
+        .map((piece) => {
+          const found = findings[next++] ?? [];
+          return found.length === 0
+            ? piece.raw
+            : piece.write(this.#replace(piece, found, direction));
+        })
+        .join(''),
+    );
+  }
+
+  #refuseBlocked(findings: readonly Detection[], direction: Direction): void {
     const blocked = new Set<string>();
-    for (const detection of findings.flat()) {
-      if (policy.actionFor(detection.className, direction) !== 'block') continue;
+    for (const detection of findings) {
+      if (this.#redactor.policy.actionFor(detection.className, direction) !== 'block') continue;
       blocked.add(detection.className);
       this.#count(detection.className, direction, 'block');
     }
     if (blocked.size > 0) throw blockedError(blocked);
-
-    return texts.map((text, index) => this.#replace(text, findings[index] ?? [], direction));
   }
 
   /** `text` with this request's placeholders put back, and nothing else done. */
@@ -108,7 +164,7 @@ export class RedactionSession {
     return new StreamRestorer(this.#map);
   }
 
-  #replace(text: string, findings: readonly Detection[], direction: Direction): string {
+  #replace({ text, quote }: Piece, findings: readonly Detection[], direction: Direction): string {
     let result = '';
     let copiedUpTo = 0;
     for (const finding of findings) {
@@ -118,10 +174,11 @@ export class RedactionSession {
       this.#count(finding.className, direction, action);
       const value = text.slice(finding.start, finding.end);
       result += text.slice(copiedUpTo, finding.start);
-      result +=
+      result += quote(
         action === 'mask'
           ? maskFor(finding.className)
-          : this.#map.placeholderFor(finding.className, value);
+          : this.#map.placeholderFor(finding.className, value),
+      );
       copiedUpTo = finding.end;
     }
     return result + text.slice(copiedUpTo);
@@ -143,6 +200,42 @@ export class RedactionSession {
     tally.count++;
     this.#tallies.set(key, tally);
   }
+}
+
+/** A scanned piece, its text as it stands, and how its protected text is written back. */
+interface SplitPiece extends Piece {
+  raw: string;
+  write: (protectedText: string) => string;
+  /** False for object keys, which pass as they are. */
+  isScanned: boolean;
+}
+
+function piecesOf({ text, isJson }: ProtectedText): SplitPiece[] {
+  if (!isJson) return [{ text, raw: text, quote: asItIs, write: asItIs, isScanned: true }];
+  return splitJson(text).map((segment): SplitPiece => {
+    const { raw } = segment;
+    switch (segment.kind) {
+      case 'key':
+        return { text: raw, raw, quote: asItIs, write: asItIs, isScanned: false };
+      case 'value':
+        return {
+          text: segment.decoded,
+          raw,
+          quote: asItIs,
+          write: JSON.stringify,
+          isScanned: true,
+        };
+      case 'between':
+        // A stretch holding a quote holds a string that never closed: it is not JSON anyway.
+        return {
+          text: raw,
+          raw,
+          quote: raw.includes('"') ? asItIs : JSON.stringify,
+          write: asItIs,
+          isScanned: true,
+        };
+    }
+  });
 }
 
 function blockedError(blocked: ReadonlySet<string>): MoatError {

@@ -1,5 +1,7 @@
 import type { ChatHistoryItem, LlamaChatResponse } from 'node-llama-cpp';
-import type { ChatMessage, FinishReason } from '../inference-backend.js';
+import { MoatError } from '../../errors/index.js';
+import type { ChatMessage, ChatRequest, FinishReason } from '../inference-backend.js';
+import { usesTools } from '../inference-backend.js';
 
 type StopReason = LlamaChatResponse['metadata']['stopReason'];
 
@@ -27,10 +29,29 @@ export function toChatHistory(messages: readonly ChatMessage[]): ChatHistoryItem
         return { type: 'user', text: message.content };
       case 'assistant':
         return { type: 'model', response: [message.content] };
+      case 'tool':
+        throw toolsUnsupportedError();
     }
   });
   history.push({ type: 'model', response: [] });
   return history;
+}
+
+/**
+ * The engine runs the catalog's chat template, which here has no place for tools. A request
+ * that offers tools, or replays a tool exchange, is refused rather than answered as if the
+ * tools were not there.
+ */
+export function refuseTools(request: ChatRequest): void {
+  if (usesTools(request)) throw toolsUnsupportedError();
+}
+
+function toolsUnsupportedError(): MoatError {
+  return new MoatError('unsupported_field', {
+    detail:
+      'Field tools needs a model served by an upstream: the embedded engine does not call tools.',
+    param: 'tools',
+  });
 }
 
 /** llama.cpp seeds its sampler with a uint32; OpenAI allows any integer. */

@@ -11,7 +11,7 @@ import type {
   InferenceBackend,
 } from '../inference-backend.js';
 import { renderPrompt, startChat } from './chat-generation.js';
-import { toChatHistory } from './chat-history.js';
+import { refuseTools, toChatHistory } from './chat-history.js';
 import { checkModelFile } from './check-model-file.js';
 import { ContextBudget } from './context-budget.js';
 import {
@@ -109,7 +109,8 @@ class EmbeddedBackend implements InferenceBackend {
     const parts: string[] = [];
     for await (const event of this.streamChat(request, signal)) {
       if (event.type === 'delta') parts.push(event.text);
-      else return { text: parts.join(''), finishReason: event.finishReason, usage: event.usage };
+      else if (event.type === 'finish')
+        return { text: parts.join(''), finishReason: event.finishReason, usage: event.usage };
     }
     throw new MoatError('engine_error');
   }
@@ -154,6 +155,7 @@ class EmbeddedBackend implements InferenceBackend {
     if (this.#isClosing()) throw new MoatError('shutting_down');
     const { model, chatWrapper } = this.#engine;
     const { options } = request;
+    refuseTools(request);
 
     const history = toChatHistory(request.messages);
     const prompt = renderPrompt(chatWrapper, history);

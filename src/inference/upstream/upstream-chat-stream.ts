@@ -4,6 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { MoatError } from '../../errors/index.js';
 import type { ChatStreamEvent, FinishReason, TokenUsage } from '../inference-backend.js';
 import { SseDataParser } from './sse-data-parser.js';
+import { ToolCallAssembler } from './upstream-tool-calls.js';
 import { malformedAnswerError, streamedErrorError } from './upstream-failure.js';
 import {
   chatChunkSchema,
@@ -56,7 +57,7 @@ export async function* readChatStream(
         if (context.signal.aborted) throw context.toError(context.signal.reason);
         if (data === DONE_DATA) {
           hasDone = true;
-          yield tally.finish();
+          yield* tally.finish();
           return;
         }
 
@@ -70,14 +71,15 @@ export async function* readChatStream(
     release(body, hasDone);
   }
 
-  yield tally.finishAtEnd();
+  yield* tally.finishAtEnd();
 }
 
-/** What the chunks so far said about the answer's end and size. */
+/** What the chunks so far said about the answer's end, size and tool calls. */
 class StreamTally {
   #finishReason: FinishReason | undefined;
   #usage: TokenUsage | undefined;
   #contentChunks = 0;
+  readonly #toolCalls = new ToolCallAssembler();
 
   /** Reads one chunk; returns its text, if it has any. */
   read(data: string): string | undefined {
@@ -93,6 +95,7 @@ class StreamTally {
 
     const choice = chunk.choices?.[0];
     if (choice?.finish_reason) this.#finishReason = toFinishReason(choice.finish_reason);
+    if (choice?.delta?.tool_calls) this.#toolCalls.add(choice.delta.tool_calls);
     const text = choice?.delta?.content;
     if (!text) return undefined;
 
@@ -101,21 +104,26 @@ class StreamTally {
   }
 
   /**
-   * The closing event. Upstreams that send no usage chunk despite `include_usage` (older
-   * servers) get an estimate: servers send about one token per chunk, so completion tokens
-   * are the number of chunks that carried text, and prompt tokens are 0 (unknown).
+   * The closing events: the tool calls, whole, if the answer made any, then the finish.
+   * Upstreams that send no usage chunk despite `include_usage` (older servers) get an
+   * estimate: servers send about one token per chunk, so completion tokens are the number of
+   * chunks that carried text, and prompt tokens are 0 (unknown).
    */
-  finish(): ChatStreamEvent {
+  *finish(): Generator<ChatStreamEvent> {
+    const calls = this.#toolCalls.finish();
+    if (calls !== undefined) yield { type: 'tool-calls', calls };
     const usage = this.#usage ?? { promptTokens: 0, completionTokens: this.#contentChunks };
-    return { type: 'finish', finishReason: this.#finishReason ?? 'stop', usage };
+    let finishReason = this.#finishReason ?? 'stop';
+    if (calls !== undefined && finishReason === 'stop') finishReason = 'tool_calls';
+    yield { type: 'finish', finishReason, usage };
   }
 
-  /** The closing event of a stream that ended without `[DONE]`: fine only after a finish reason. */
-  finishAtEnd(): ChatStreamEvent {
+  /** The closing events of a stream that ended without `[DONE]`: fine only after a finish reason. */
+  *finishAtEnd(): Generator<ChatStreamEvent> {
     if (this.#finishReason === undefined) {
       throw malformedAnswerError('the stream ended before the answer did');
     }
-    return this.finish();
+    yield* this.finish();
   }
 }
 
