@@ -149,6 +149,26 @@ export class RedactionSession {
     if (blocked.size > 0) throw blockedError(blocked);
   }
 
+  /**
+   * Protects `text`, which follows `context` (text already dealt with, such as the end of
+   * an answer already sent), scanning both together so that a value whose telling words lie
+   * in the context is still found. Only `text` is changed and only its findings are counted;
+   * a finding that began in the context is replaced from where `text` begins.
+   */
+  async protectAfter(context: string, text: string, direction: Direction): Promise<string> {
+    if (this.allowsEverything(direction)) return text;
+    const offset = context.length;
+    const findings = (await this.#redactor.scan(context + text))
+      .filter((finding) => finding.end > offset)
+      .map((finding) => ({
+        ...finding,
+        start: Math.max(0, finding.start - offset),
+        end: finding.end - offset,
+      }));
+    this.#refuseBlocked(findings, direction);
+    return this.#replace({ text, quote: asItIs }, findings, direction);
+  }
+
   /** `text` with this request's placeholders put back, and nothing else done. */
   restore(text: string): string {
     return this.#map.restore(text);
