@@ -145,6 +145,47 @@ describe('bad input gets a clear error that never echoes content', () => {
       400,
     ],
     [
+      'two tools of one name',
+      chatBody({
+        tools: [
+          { type: 'function', function: { name: 'f', description: canary } },
+          { type: 'function', function: { name: 'f' } },
+        ],
+      }),
+      'invalid_request',
+      400,
+    ],
+    [
+      'parallel_tool_calls without tools',
+      chatBody({ parallel_tool_calls: false }),
+      'invalid_request',
+      400,
+    ],
+    [
+      'a tool schema nested past any real one',
+      chatBody({
+        tools: [
+          {
+            type: 'function',
+            function: {
+              name: 'f',
+              parameters: JSON.parse(
+                `${'{"a":'.repeat(100)}"${canary}"${'}'.repeat(100)}`,
+              ) as object,
+            },
+          },
+        ],
+      }),
+      'invalid_request',
+      400,
+    ],
+    [
+      'a tool result that answers no call made before it',
+      chatBody({ messages: [{ role: 'tool', tool_call_id: 'nowhere', content: canary }] }),
+      'invalid_request',
+      400,
+    ],
+    [
       'a tool message without the call it answers',
       chatBody({ messages: [{ role: 'tool', content: canary }] }),
       'invalid_request',
@@ -172,7 +213,7 @@ describe('bad input gets a clear error that never echoes content', () => {
     expect(choice.json().error).toMatchObject({ code: 'invalid_request', param: 'tool_choice' });
   });
 
-  it('refuses tools on the embedded engine, naming the field, instead of ignoring them', async () => {
+  it('refuses tools on the embedded engine, naming the field, never ignoring them', async () => {
     const tool = { type: 'function', function: { name: 'lookup', description: canary } };
     for (const stream of [false, true]) {
       const answer = await call('POST', '/v1/chat/completions', {
@@ -196,7 +237,10 @@ describe('bad input gets a clear error that never echoes content', () => {
         ],
       }),
     });
-    expect(toolResult.json().error).toMatchObject({ code: 'unsupported_field', param: 'tools' });
+    expect(toolResult.json().error).toMatchObject({
+      code: 'unsupported_field',
+      param: 'messages',
+    });
     expect(toolResult.text).not.toContain(canary);
   });
 

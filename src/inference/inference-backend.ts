@@ -1,3 +1,5 @@
+import { MoatError } from '../errors/index.js';
+
 /**
  * The contract every inference backend implements: the in-process llama.cpp engine and
  * OpenAI-compatible upstream servers alike. The server speaks only to this interface.
@@ -57,12 +59,24 @@ export interface ChatRequest {
   parallelToolCalls?: boolean;
 }
 
-/** Whether a request offers tools or carries a tool exchange in its history. */
-export function usesTools(request: ChatRequest): boolean {
-  return (
-    request.tools !== undefined ||
-    request.messages.some((message) => message.role === 'tool' || message.toolCalls !== undefined)
-  );
+/**
+ * Refuses a request that offers tools, or replays a tool exchange, to a backend that cannot
+ * call tools, rather than answer it as if the tools were not there.
+ */
+export function refuseTools(request: ChatRequest): void {
+  const param =
+    request.tools !== undefined
+      ? 'tools'
+      : request.messages.some((message) => message.role === 'tool' || message.toolCalls)
+        ? 'messages'
+        : undefined;
+  if (param === undefined) return;
+  throw new MoatError('unsupported_field', {
+    detail:
+      `Field ${param} holds tools, which need a model served by an upstream: ` +
+      'the embedded engine does not call tools.',
+    param,
+  });
 }
 
 export interface TokenUsage {
@@ -75,10 +89,12 @@ export type FinishReason = (typeof FINISH_REASONS)[number];
 
 /**
  * One step of a streamed answer: some text, then at most one `tool-calls` holding every call
- * whole, then exactly one `finish`.
+ * whole, then exactly one `finish`. `tool-calls-begun` says, as soon as the model starts to
+ * call, that calls are coming, so the answer can begin before they are whole.
  */
 export type ChatStreamEvent =
   | { type: 'delta'; text: string }
+  | { type: 'tool-calls-begun' }
   | { type: 'tool-calls'; calls: readonly ToolCall[] }
   | { type: 'finish'; finishReason: FinishReason; usage: TokenUsage };
 
@@ -97,6 +113,8 @@ export interface EmbeddingResult {
 
 export interface InferenceBackend {
   readonly kind: 'embedded' | 'upstream';
+  /** Whether the backend can offer the model tools and pass on its calls. */
+  readonly callsTools: boolean;
 
   /**
    * Streams an answer. Aborting `signal` must stop generation at once and free whatever the

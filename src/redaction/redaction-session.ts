@@ -1,6 +1,12 @@
 import { MoatError } from '../errors/index.js';
 import type { Detection } from './detection.js';
-import { splitJson } from './json-segments.js';
+import {
+  findingsBySpan,
+  plainPiece,
+  scanViewOf,
+  type ProtectedText,
+  type TextPiece,
+} from './scan-view.js';
 import { maskFor } from './placeholders.js';
 import { PseudonymMap } from './pseudonym-map.js';
 import type { Direction, PolicyAction } from './redaction-classes.js';
@@ -21,21 +27,6 @@ export interface RedactionTally {
   action: PolicyAction;
   count: number;
 }
-
-/** A text to protect, and whether it is JSON (tool-call arguments, a tool's result). */
-export interface ProtectedText {
-  text: string;
-  isJson: boolean;
-}
-
-/** One scanned piece of a text; see `protectTexts`. */
-interface Piece {
-  text: string;
-  /** How a replacement is written into the piece. */
-  quote: (replacement: string) => string;
-}
-
-const asItIs = (text: string): string => text;
 
 export interface RedactionResult {
   /** The text with policy applied. */
@@ -111,29 +102,25 @@ export class RedactionSession {
   }
 
   /**
-   * The same, for texts of which some are JSON. In JSON, each string value is scanned as the
-   * text it decodes to and written back escaped; what lies between strings (numbers above
-   * all) is scanned as it stands, a replacement there written as a JSON string; object keys
-   * pass as they are. The JSON stays as valid as it was.
+   * The same, for texts of which some are JSON: see `scanViewOf` for how JSON is read and
+   * written back. Each text is scanned once, whole.
    */
   async protectTexts(texts: readonly ProtectedText[], direction: Direction): Promise<string[]> {
     if (this.allowsEverything(direction)) return texts.map(({ text }) => text);
-    const pieces = texts.map(piecesOf);
-    const flat = pieces.flat();
-    const findings: Detection[][] = [];
-    for (const piece of flat) {
-      findings.push(piece.isScanned ? await this.#redactor.scan(piece.text) : []);
+    const views = texts.map(scanViewOf);
+    const findings: Detection[][][] = [];
+    for (const view of views) {
+      findings.push(findingsBySpan(view, await this.#redactor.scan(view.text)));
     }
-    this.#refuseBlocked(findings.flat(), direction);
+    this.#refuseBlocked(findings.flat(2), direction);
 
-    let next = 0;
-    return pieces.map((textPieces) =>
-      textPieces
-        .map((piece) => {
-          const found = findings[next++] ?? [];
+    return views.map((view, textIndex) =>
+      view.spans
+        .map((span, spanIndex) => {
+          const found = findings[textIndex]?.[spanIndex] ?? [];
           return found.length === 0
-            ? piece.raw
-            : piece.write(this.#replace(piece, found, direction));
+            ? span.piece.raw
+            : span.piece.write(this.#replace(span.piece, found, direction));
         })
         .join(''),
     );
@@ -166,7 +153,7 @@ export class RedactionSession {
         end: finding.end - offset,
       }));
     this.#refuseBlocked(findings, direction);
-    return this.#replace({ text, quote: asItIs }, findings, direction);
+    return this.#replace(plainPiece(text), findings, direction);
   }
 
   /** `text` with this request's placeholders put back, and nothing else done. */
@@ -174,17 +161,16 @@ export class RedactionSession {
     return this.#map.restore(text);
   }
 
-  /** Tool-call arguments (JSON text) with this request's placeholders put back, escaped. */
-  restoreToolArguments(argumentsJson: string): string {
-    return this.#map.restoreInJson(argumentsJson);
-  }
-
   /** A restorer for a streamed answer; see `StreamRestorer`. */
   streamRestorer(): StreamRestorer {
     return new StreamRestorer(this.#map);
   }
 
-  #replace({ text, quote }: Piece, findings: readonly Detection[], direction: Direction): string {
+  #replace(
+    { text, quote }: TextPiece,
+    findings: readonly Detection[],
+    direction: Direction,
+  ): string {
     let result = '';
     let copiedUpTo = 0;
     for (const finding of findings) {
@@ -220,42 +206,6 @@ export class RedactionSession {
     tally.count++;
     this.#tallies.set(key, tally);
   }
-}
-
-/** A scanned piece, its text as it stands, and how its protected text is written back. */
-interface SplitPiece extends Piece {
-  raw: string;
-  write: (protectedText: string) => string;
-  /** False for object keys, which pass as they are. */
-  isScanned: boolean;
-}
-
-function piecesOf({ text, isJson }: ProtectedText): SplitPiece[] {
-  if (!isJson) return [{ text, raw: text, quote: asItIs, write: asItIs, isScanned: true }];
-  return splitJson(text).map((segment): SplitPiece => {
-    const { raw } = segment;
-    switch (segment.kind) {
-      case 'key':
-        return { text: raw, raw, quote: asItIs, write: asItIs, isScanned: false };
-      case 'value':
-        return {
-          text: segment.decoded,
-          raw,
-          quote: asItIs,
-          write: JSON.stringify,
-          isScanned: true,
-        };
-      case 'between':
-        // A stretch holding a quote holds a string that never closed: it is not JSON anyway.
-        return {
-          text: raw,
-          raw,
-          quote: raw.includes('"') ? asItIs : JSON.stringify,
-          write: asItIs,
-          isScanned: true,
-        };
-    }
-  });
 }
 
 function blockedError(blocked: ReadonlySet<string>): MoatError {

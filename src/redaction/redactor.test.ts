@@ -202,7 +202,9 @@ describe('restoring tool-call arguments', () => {
     const session = redactor.openSession();
     const [prompt] = await session.protectAll(['mail jo+1@example.org please'], 'model');
     expect(prompt).toBe('mail <EMAIL_1> please');
-    expect(session.restoreToolArguments('{"to":"<EMAIL_1>"}')).toBe('{"to":"jo+1@example.org"}');
+    expect(await session.revealToolArguments('{"to":"<EMAIL_1>"}')).toBe(
+      '{"to":"jo+1@example.org"}',
+    );
   });
 });
 

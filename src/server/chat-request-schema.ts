@@ -63,16 +63,42 @@ const messageSchema = z.strictObject({
   tool_calls: z.array(toolCallSchema).min(1).max(128).nullish(),
   tool_call_id: z.string().min(1).max(256).nullish(),
   // Accepted by the schema so that the refusal below can name it: chat templates here have
-  // no place for a participant's name, and dropping it silently would change the prompt.
+  // no place for a participant's name, and dropping it silently would change the prompt. On
+  // a tool message it is the function's name, which the call id already says.
   name: z.unknown().optional(),
+  // What an answer's message carries, so that it can be sent back as it came: a refusal
+  // stands in for absent content; annotations (citations) say nothing to the model.
+  refusal: z.string().max(1_048_576).nullish(),
+  annotations: z.array(z.unknown()).max(1024).nullish(),
 });
+
+const MAX_SCHEMA_DEPTH = 64;
+
+/** Whether `value` holds objects and arrays at most `limit` levels deep; no recursion. */
+function isNestedAtMost(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [item, depth] = next;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth > limit) return false;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return true;
+}
 
 const toolSchema = z.strictObject({
   type: z.literal('function'),
   function: z.strictObject({
     name: toolNameSchema,
     description: z.string().max(16_384).optional(),
-    parameters: z.record(z.string(), z.unknown()).optional(),
+    // Passed on to the upstream as it is; a schema nested deeper than any real one is
+    // refused here rather than fail later as an internal error.
+    parameters: z
+      .record(z.string(), z.unknown())
+      .refine((value) => isNestedAtMost(value, MAX_SCHEMA_DEPTH), {
+        error: `must not be nested more than ${MAX_SCHEMA_DEPTH} levels deep`,
+      })
+      .optional(),
     strict: z.boolean().nullish(),
   }),
 });
@@ -146,10 +172,12 @@ export function rejectUnsupportedFields(body: ChatRequestBody): void {
     throw unsupportedFieldError(field);
   }
 
-  const namedIndex = body.messages.findIndex((message) => message.name != null);
+  const namedIndex = body.messages.findIndex(
+    (message) => message.name != null && message.role !== 'tool',
+  );
   if (namedIndex >= 0) throw unsupportedFieldError(`messages[${namedIndex}].name`);
   body.messages.forEach(checkMessageShape);
-  checkToolChoice(body);
+  checkTools(body);
 
   if (body.stream_options != null && body.stream !== true) {
     throw new MoatError('invalid_request', {
@@ -174,6 +202,10 @@ function checkMessageShape(message: MessageBody, index: number): void {
   const invalid = (detail: string, field: string) =>
     new MoatError('invalid_request', { detail, param: `${param}.${field}` });
 
+  if (message.role !== 'assistant' && (message.refusal != null || message.annotations != null)) {
+    const field = message.refusal == null ? 'annotations' : 'refusal';
+    throw invalid(`Field ${param}.${field} is only allowed on assistant messages.`, field);
+  }
   if (message.tool_calls != null && message.role !== 'assistant') {
     throw invalid(`Field ${param}.tool_calls is only allowed on assistant messages.`, 'tool_calls');
   }
@@ -183,7 +215,7 @@ function checkMessageShape(message: MessageBody, index: number): void {
   if (message.role !== 'tool' && message.tool_call_id != null) {
     throw invalid(`Field ${param}.tool_call_id is only allowed on tool messages.`, 'tool_call_id');
   }
-  if (message.content == null && message.tool_calls == null) {
+  if (message.content == null && message.tool_calls == null && message.refusal == null) {
     throw invalid(
       `Field ${param}.content is required, except on assistant messages with tool_calls.`,
       'content',
@@ -191,7 +223,44 @@ function checkMessageShape(message: MessageBody, index: number): void {
   }
 }
 
-/** OpenAI refuses a tool choice without tools, and a named tool that is not offered. */
+/**
+ * What OpenAI also refuses: tool fields without tools, two tools of one name, a named tool
+ * choice that is not offered, and a tool result that answers no call made before it.
+ */
+function checkTools(body: ChatRequestBody): void {
+  if (body.parallel_tool_calls != null && body.tools == null) {
+    throw new MoatError('invalid_request', {
+      detail: 'Field parallel_tool_calls needs tools; add tools or remove it.',
+      param: 'parallel_tool_calls',
+    });
+  }
+  const names = new Set<string>();
+  body.tools?.forEach((tool, index) => {
+    if (!names.has(tool.function.name)) {
+      names.add(tool.function.name);
+      return;
+    }
+    throw new MoatError('invalid_request', {
+      detail: `Field tools[${index}].function.name repeats the name of an earlier tool.`,
+      param: `tools[${index}].function.name`,
+    });
+  });
+  checkToolChoice(body);
+  checkToolResults(body);
+}
+
+function checkToolResults(body: ChatRequestBody): void {
+  const callIds = new Set<string>();
+  body.messages.forEach((message, index) => {
+    for (const call of message.tool_calls ?? []) callIds.add(call.id);
+    if (message.tool_call_id == null || callIds.has(message.tool_call_id)) return;
+    throw new MoatError('invalid_request', {
+      detail: `Field messages[${index}].tool_call_id answers no tool call made before it.`,
+      param: `messages[${index}].tool_call_id`,
+    });
+  });
+}
+
 function checkToolChoice(body: ChatRequestBody): void {
   const choice = body.tool_choice;
   if (choice == null || choice === 'none') return;
@@ -240,7 +309,7 @@ export function toChatRequest(body: ChatRequestBody): ChatRequest {
 }
 
 function toChatMessage(message: MessageBody): ChatMessage {
-  const { content } = message;
+  const content = message.content ?? message.refusal;
   const chatMessage: ChatMessage = {
     role: message.role === 'developer' ? 'system' : message.role,
     content:

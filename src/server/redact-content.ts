@@ -21,7 +21,10 @@ export async function protectChat(
   const calls = messages.flatMap((message) => message.toolCalls ?? []);
   const protectedTexts = await session.protectTexts(
     [
-      ...messages.map((message) => ({ text: message.content, isJson: message.role === 'tool' })),
+      ...messages.map((message) => ({
+        text: message.content,
+        isJson: message.role === 'tool' && isJson(message.content),
+      })),
       ...calls.map((call) => ({ text: call.arguments, isJson: true })),
     ],
     'model',
@@ -29,8 +32,10 @@ export async function protectChat(
   const contents = protectedTexts.slice(0, messages.length);
   const callArguments = protectedTexts.slice(messages.length);
   let nextCall = 0;
+  const opaqueId = opaqueIds();
   const withArguments = (call: ToolCall): ToolCall => ({
     ...call,
+    id: opaqueId(call.id),
     arguments: callArguments[nextCall++] ?? '',
   });
   return {
@@ -41,7 +46,38 @@ export async function protectChat(
       ...(message.toolCalls === undefined
         ? {}
         : { toolCalls: message.toolCalls.map(withArguments) }),
+      ...(message.toolCallId === undefined ? {} : { toolCallId: opaqueId(message.toolCallId) }),
     })),
+  };
+}
+
+/**
+ * A tool's result is read as JSON only when it is JSON; a result in plain text is scanned as
+ * text, as a user message would be. The model's arguments are always read as JSON, even when
+ * cut short, which is when they are most likely not valid.
+ */
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Call ids are the caller's text and no detector reads them; the model only needs to pair a
+ * result with its call, so it sees ids Moat made, the same for the same id within a request.
+ */
+function opaqueIds(): (id: string) => string {
+  const byCallerId = new Map<string, string>();
+  return (id) => {
+    let opaque = byCallerId.get(id);
+    if (opaque === undefined) {
+      opaque = `call_${byCallerId.size + 1}`;
+      byCallerId.set(id, opaque);
+    }
+    return opaque;
   };
 }
 
@@ -63,7 +99,7 @@ export async function revealAnswer(request: FastifyRequest, text: string): Promi
   return session === undefined ? text : session.revealAnswer(text);
 }
 
-/** The model's tool calls with caller policy applied to their arguments and placeholders restored. */
+/** The model's tool calls with caller policy applied and placeholders restored. */
 export async function revealToolCalls(
   request: FastifyRequest,
   calls: readonly ToolCall[],

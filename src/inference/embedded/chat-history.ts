@@ -1,7 +1,6 @@
 import type { ChatHistoryItem, LlamaChatResponse } from 'node-llama-cpp';
 import { MoatError } from '../../errors/index.js';
-import type { ChatMessage, ChatRequest, FinishReason } from '../inference-backend.js';
-import { usesTools } from '../inference-backend.js';
+import type { ChatMessage, FinishReason } from '../inference-backend.js';
 
 type StopReason = LlamaChatResponse['metadata']['stopReason'];
 
@@ -30,28 +29,12 @@ export function toChatHistory(messages: readonly ChatMessage[]): ChatHistoryItem
       case 'assistant':
         return { type: 'model', response: [message.content] };
       case 'tool':
-        throw toolsUnsupportedError();
+        // Refused before this point (refuseTools); a tool result has no place here.
+        throw new MoatError('unsupported_field', { param: 'messages' });
     }
   });
   history.push({ type: 'model', response: [] });
   return history;
-}
-
-/**
- * The engine runs the catalog's chat template, which here has no place for tools. A request
- * that offers tools, or replays a tool exchange, is refused rather than answered as if the
- * tools were not there.
- */
-export function refuseTools(request: ChatRequest): void {
-  if (usesTools(request)) throw toolsUnsupportedError();
-}
-
-function toolsUnsupportedError(): MoatError {
-  return new MoatError('unsupported_field', {
-    detail:
-      'Field tools needs a model served by an upstream: the embedded engine does not call tools.',
-    param: 'tools',
-  });
 }
 
 /** llama.cpp seeds its sampler with a uint32; OpenAI allows any integer. */

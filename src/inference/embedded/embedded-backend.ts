@@ -10,8 +10,9 @@ import type {
   GenerationOptions,
   InferenceBackend,
 } from '../inference-backend.js';
+import { refuseTools } from '../inference-backend.js';
 import { renderPrompt, startChat } from './chat-generation.js';
-import { refuseTools, toChatHistory } from './chat-history.js';
+import { toChatHistory } from './chat-history.js';
 import { checkModelFile } from './check-model-file.js';
 import { ContextBudget } from './context-budget.js';
 import {
@@ -68,6 +69,7 @@ export async function createEmbeddedBackend(
  */
 class EmbeddedBackend implements InferenceBackend {
   readonly kind = 'embedded';
+  readonly callsTools = false;
   readonly #engine: Engine;
   readonly #budget: ContextBudget;
   readonly #pool: SequencePool<LlamaContextSequence>;

@@ -85,6 +85,7 @@ export function createUpstreamBackend(options: UpstreamBackendOptions): Inferenc
 
 class UpstreamBackend implements InferenceBackend {
   readonly kind = 'upstream';
+  readonly callsTools = true;
   readonly #pool: Pool;
   readonly #chatPath: string;
   readonly #embeddingsPath: string;
@@ -119,13 +120,13 @@ class UpstreamBackend implements InferenceBackend {
 
     const choice = answer.choices[0];
     const text = choice?.message.content ?? '';
+    const toolCalls = toToolCalls(choice?.message.tool_calls);
     const usage = answer.usage
       ? {
           promptTokens: answer.usage.prompt_tokens,
           completionTokens: answer.usage.completion_tokens,
         }
-      : estimateUsage(text);
-    const toolCalls = toToolCalls(choice?.message.tool_calls);
+      : estimateUsage(text + (toolCalls === undefined ? '' : JSON.stringify(toolCalls)));
     const finishReason = finishReasonOf(choice?.finish_reason, toolCalls !== undefined);
     return toolCalls === undefined
       ? { text, finishReason, usage }
@@ -227,7 +228,10 @@ export function finishReasonOf(
   hasToolCalls: boolean,
 ): FinishReason {
   const reason = toFinishReason(upstreamReason);
-  return hasToolCalls && reason === 'stop' ? 'tool_calls' : reason;
+  if (hasToolCalls && reason === 'stop') return 'tool_calls';
+  // A server that says it called but sent no call: the answer simply ended.
+  if (!hasToolCalls && reason === 'tool_calls') return 'stop';
+  return reason;
 }
 
 /**

@@ -61,8 +61,8 @@ export async function* readChatStream(
           return;
         }
 
-        const text = tally.read(data);
-        if (text !== undefined) yield { type: 'delta', text };
+        const event = tally.read(data);
+        if (event !== undefined) yield event;
       }
     }
   } catch (thrown) {
@@ -81,8 +81,8 @@ class StreamTally {
   #contentChunks = 0;
   readonly #toolCalls = new ToolCallAssembler();
 
-  /** Reads one chunk; returns its text, if it has any. */
-  read(data: string): string | undefined {
+  /** Reads one chunk; returns its text, if it has any, or the news that calls have begun. */
+  read(data: string): ChatStreamEvent | undefined {
     const chunk = parseUpstreamJson(data, chatChunkSchema);
     if (isErrorChunk(chunk)) throw streamedErrorError();
 
@@ -95,12 +95,19 @@ class StreamTally {
 
     const choice = chunk.choices?.[0];
     if (choice?.finish_reason) this.#finishReason = toFinishReason(choice.finish_reason);
-    if (choice?.delta?.tool_calls) this.#toolCalls.add(choice.delta.tool_calls);
     const text = choice?.delta?.content;
+    const pieces = choice?.delta?.tool_calls;
+    if (pieces) {
+      const hadBegun = this.#toolCalls.hasBegun();
+      this.#toolCalls.add(pieces);
+      // Each piece of a call is about one token, as a piece of text is.
+      if (!text) this.#contentChunks += 1;
+      if (!hadBegun && this.#toolCalls.hasBegun() && !text) return { type: 'tool-calls-begun' };
+    }
     if (!text) return undefined;
 
     this.#contentChunks += 1;
-    return text;
+    return { type: 'delta', text };
   }
 
   /**
@@ -115,10 +122,11 @@ class StreamTally {
     const usage = this.#usage ?? { promptTokens: 0, completionTokens: this.#contentChunks };
     let finishReason = this.#finishReason ?? 'stop';
     if (calls !== undefined && finishReason === 'stop') finishReason = 'tool_calls';
+    if (calls === undefined && finishReason === 'tool_calls') finishReason = 'stop';
     yield { type: 'finish', finishReason, usage };
   }
 
-  /** The closing events of a stream that ended without `[DONE]`: fine only after a finish reason. */
+  /** The closing events of a stream that ended without `[DONE]`: only after a finish reason. */
   *finishAtEnd(): Generator<ChatStreamEvent> {
     if (this.#finishReason === undefined) {
       throw malformedAnswerError('the stream ended before the answer did');
@@ -140,6 +148,8 @@ function isErrorChunk(chunk: ChatChunkBody): boolean {
 function release(body: Readable, hasDone: boolean): void {
   if (body.readableEnded || body.destroyed) return;
   if (!hasDone) {
+    // Destroying a body that has not ended emits an abort error, which nothing else hears.
+    body.on('error', ignore);
     body.destroy();
     return;
   }

@@ -85,8 +85,8 @@ describe('tools on the wire to an upstream', () => {
     const events: ChatStreamEvent[] = [];
     for await (const event of backend.streamChat(request, live())) events.push(event);
 
-    expect(events.map((event) => event.type)).toEqual(['tool-calls', 'finish']);
-    expect(events[0]).toEqual({
+    expect(events.map((event) => event.type)).toEqual(['tool-calls-begun', 'tool-calls', 'finish']);
+    expect(events[1]).toEqual({
       type: 'tool-calls',
       calls: [
         {
@@ -96,7 +96,7 @@ describe('tools on the wire to an upstream', () => {
         },
       ],
     });
-    expect(events[1]).toMatchObject({ type: 'finish', finishReason: 'tool_calls' });
+    expect(events[2]).toMatchObject({ type: 'finish', finishReason: 'tool_calls' });
   });
 });
 

@@ -34,6 +34,8 @@ type ToolCallPieceBody = z.infer<typeof toolCallPieceSchema>;
 const MAX_TOOL_CALLS = 128;
 /** Bounds what one streamed answer's calls can make Moat hold while they arrive. */
 const MAX_ARGUMENT_CHARS = 4 * 1024 * 1024;
+/** OpenAI's limit on a function's name. */
+const MAX_NAME_CHARS = 64;
 
 /** The request's messages and tool fields as the OpenAI wire has them. */
 export function toWireChat(request: ChatRequest): object {
@@ -72,6 +74,7 @@ export function toToolCalls(
 ): ToolCall[] | undefined {
   if (calls === undefined || calls === null || calls.length === 0) return undefined;
   if (calls.length > MAX_TOOL_CALLS) throw malformedAnswerError('too many tool calls');
+  for (const call of calls) checkName(call.function.name);
   return calls.map((call) => ({
     id: call.id ?? generatedId(),
     name: call.function.name,
@@ -81,21 +84,27 @@ export function toToolCalls(
 
 /**
  * Puts a streamed answer's tool calls together from their pieces. Servers send each call's
- * id and name in its first piece and its arguments in many; a piece without an index
- * belongs to the call before it (servers that make one call at a time).
+ * id and name in its first piece and its arguments in many. A piece without an index
+ * belongs to the call the piece before it belonged to (servers that make one call at a
+ * time), and a piece whose id differs from its slot's starts a call of its own (servers that
+ * number every call 0).
  */
 export class ToolCallAssembler {
   // Sparse while pieces arrive: a server may number its calls from anywhere.
   readonly #calls: ({ id?: string; name: string; arguments: string } | undefined)[] = [];
   #argumentChars = 0;
+  #lastIndex = 0;
 
   add(pieces: readonly ToolCallPieceBody[]): void {
     for (const piece of pieces) {
-      const index = piece.index ?? Math.max(0, this.#calls.length - 1);
+      const index = this.#indexFor(piece);
       if (index >= MAX_TOOL_CALLS) throw malformedAnswerError('too many tool calls');
       const call = (this.#calls[index] ??= { name: '', arguments: '' });
       if (piece.id) call.id = piece.id;
-      if (piece.function?.name) call.name += piece.function.name;
+      // OpenAI sends a name once and whole; servers that repeat it repeat it whole.
+      const name = piece.function?.name;
+      if (name && call.name === '') call.name = name;
+      if (call.name.length > MAX_NAME_CHARS) throw malformedAnswerError('a tool name too long');
 
       const text = argumentsText(piece.function?.arguments);
       this.#argumentChars += text.length;
@@ -106,19 +115,35 @@ export class ToolCallAssembler {
     }
   }
 
+  #indexFor(piece: ToolCallPieceBody): number {
+    const index = piece.index ?? this.#lastIndex;
+    const taken = this.#calls[index]?.id;
+    const next = piece.id && taken !== undefined && taken !== piece.id ? this.#calls.length : index;
+    this.#lastIndex = next;
+    return next;
+  }
+
+  /** Whether any piece has come yet. */
+  hasBegun(): boolean {
+    return this.#calls.length > 0;
+  }
+
   /** Every call, whole; undefined when the answer made none. */
   finish(): ToolCall[] | undefined {
     const calls = this.#calls.filter((call) => call !== undefined);
     if (calls.length === 0) return undefined;
-    if (calls.some((call) => call.name === '')) {
-      throw malformedAnswerError('a tool call without a name');
-    }
+    for (const call of calls) checkName(call.name);
     return calls.map((call) => ({
       id: call.id ?? generatedId(),
       name: call.name,
       arguments: call.arguments,
     }));
   }
+}
+
+function checkName(name: string): void {
+  if (name === '') throw malformedAnswerError('a tool call without a name');
+  if (name.length > MAX_NAME_CHARS) throw malformedAnswerError('a tool name too long');
 }
 
 function argumentsText(value: string | Record<string, unknown> | null | undefined): string {

@@ -2,7 +2,13 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CatalogEntry } from '../../catalog/index.js';
 import { toMoatError } from '../../errors/index.js';
-import type { ChatRequest, ChatStreamEvent, TokenUsage, ToolCall } from '../../inference/index.js';
+import {
+  refuseTools,
+  type ChatRequest,
+  type ChatStreamEvent,
+  type TokenUsage,
+  type ToolCall,
+} from '../../inference/index.js';
 import { ChatResponseWriter } from '../chat-response.js';
 import {
   CHAT_SUPPORTED_FIELDS,
@@ -37,6 +43,7 @@ export function registerChatCompletions(app: FastifyInstance, parts: ServerParts
       checkMemoryUse(parts, request, body);
       const entry = findModel(parts.catalog, request, body.model);
       const callerRequest = toChatRequest(body);
+      if (!entry.backend.callsTools) refuseTools(callerRequest);
       const withContext = await addMemoryContext(parts, request, {
         body,
         chatRequest: callerRequest,
@@ -141,6 +148,10 @@ async function* writeEvents(state: StreamState): AsyncGenerator<string> {
         // Kept current as it goes: if the client leaves, the access log is written when the
         // response closes, before this generator is unwound.
         call.request.moat.completionTokens = ++deltasSent;
+        continue;
+      }
+      if (event.type === 'tool-calls-begun') {
+        markFirstToken(call);
         continue;
       }
       if (event.type === 'tool-calls') {

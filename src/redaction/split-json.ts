@@ -12,7 +12,7 @@
 
 export type JsonSegment =
   | { kind: 'value'; raw: string; decoded: string }
-  | { kind: 'key'; raw: string }
+  | { kind: 'key'; raw: string; decoded: string }
   | { kind: 'between'; raw: string };
 
 export function splitJson(text: string): JsonSegment[] {
@@ -30,7 +30,7 @@ export function splitJson(text: string): JsonSegment[] {
     }
 
     if (at > betweenStart) segments.push({ kind: 'between', raw: text.slice(betweenStart, at) });
-    segments.push(isKey(text, end + 1) ? { kind: 'key', raw } : { kind: 'value', raw, decoded });
+    segments.push({ kind: isKey(text, end + 1) ? 'key' : 'value', raw, decoded });
     betweenStart = end + 1;
     at = text.indexOf('"', betweenStart);
   }
