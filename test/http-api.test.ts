@@ -120,8 +120,75 @@ describe('bad input gets a clear error that never echoes content', () => {
     ['an unknown field', chatBody({ [canary]: canary }), 'unsupported_field', 400],
     [
       'an unsupported OpenAI field',
-      chatBody({ tools: [{ type: 'function', name: canary }] }),
+      chatBody({ functions: [{ name: canary }] }),
       'unsupported_field',
+      400,
+    ],
+    [
+      'a tool in the wrong shape',
+      chatBody({ tools: [{ type: 'function', function: { name: `${canary} !` } }] }),
+      'invalid_request',
+      400,
+    ],
+    [
+      'tool calls on a user message',
+      chatBody({
+        messages: [
+          {
+            role: 'user',
+            content: canary,
+            tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }],
+          },
+        ],
+      }),
+      'invalid_request',
+      400,
+    ],
+    [
+      'two tools of one name',
+      chatBody({
+        tools: [
+          { type: 'function', function: { name: 'f', description: canary } },
+          { type: 'function', function: { name: 'f' } },
+        ],
+      }),
+      'invalid_request',
+      400,
+    ],
+    [
+      'parallel_tool_calls without tools',
+      chatBody({ parallel_tool_calls: false }),
+      'invalid_request',
+      400,
+    ],
+    [
+      'a tool schema nested past any real one',
+      chatBody({
+        tools: [
+          {
+            type: 'function',
+            function: {
+              name: 'f',
+              parameters: JSON.parse(
+                `${'{"a":'.repeat(100)}"${canary}"${'}'.repeat(100)}`,
+              ) as object,
+            },
+          },
+        ],
+      }),
+      'invalid_request',
+      400,
+    ],
+    [
+      'a tool result that answers no call made before it',
+      chatBody({ messages: [{ role: 'tool', tool_call_id: 'nowhere', content: canary }] }),
+      'invalid_request',
+      400,
+    ],
+    [
+      'a tool message without the call it answers',
+      chatBody({ messages: [{ role: 'tool', content: canary }] }),
+      'invalid_request',
       400,
     ],
     ['a model outside the catalog', chatBody({ model: canary }), 'model_not_found', 404],
@@ -137,8 +204,44 @@ describe('bad input gets a clear error that never echoes content', () => {
     expect(answer.json().error).toMatchObject({ code: 'invalid_request', param: 'top_p' });
     expect(answer.json().error.message).toContain('top_p');
 
-    const tools = await call('POST', '/v1/chat/completions', { body: chatBody({ tools: [] }) });
-    expect(tools.json().error).toMatchObject({ code: 'unsupported_field', param: 'tools' });
+    const noTools = await call('POST', '/v1/chat/completions', { body: chatBody({ tools: [] }) });
+    expect(noTools.json().error).toMatchObject({ code: 'invalid_request', param: 'tools' });
+
+    const choice = await call('POST', '/v1/chat/completions', {
+      body: chatBody({ tool_choice: { type: 'function', function: { name: 'lookup' } } }),
+    });
+    expect(choice.json().error).toMatchObject({ code: 'invalid_request', param: 'tool_choice' });
+  });
+
+  it('refuses tools on the embedded engine, naming the field, never ignoring them', async () => {
+    const tool = { type: 'function', function: { name: 'lookup', description: canary } };
+    for (const stream of [false, true]) {
+      const answer = await call('POST', '/v1/chat/completions', {
+        body: chatBody({ tools: [tool], stream }),
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.json().error).toMatchObject({ code: 'unsupported_field', param: 'tools' });
+      expect(answer.json().error.message).toContain('embedded engine');
+      expect(answer.text).not.toContain(canary);
+    }
+
+    const toolResult = await call('POST', '/v1/chat/completions', {
+      body: chatBody({
+        messages: [
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }],
+          },
+          { role: 'tool', tool_call_id: 'c1', content: canary },
+        ],
+      }),
+    });
+    expect(toolResult.json().error).toMatchObject({
+      code: 'unsupported_field',
+      param: 'messages',
+    });
+    expect(toolResult.text).not.toContain(canary);
   });
 
   it('refuses a body that is not JSON with 415', async () => {

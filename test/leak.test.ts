@@ -166,7 +166,41 @@ async function sendRedactionEvents(): Promise<Record<string, number>> {
       '/v1/embeddings',
       JSON.stringify({ model: 'up', input: [personal] }),
     ),
+    tools: await post('/v1/chat/completions', toolChat('up', false)),
+    toolsStream: await post('/v1/chat/completions', toolChat('up', true)),
+    toolsEmbedded: await post('/v1/chat/completions', toolChat('demo', false)),
   };
+}
+
+/** A tool exchange with canaries in the definition, the earlier call and the tool's result. */
+function toolChat(model: string, stream: boolean): string {
+  const tool = {
+    type: 'function',
+    function: {
+      name: 'lookup',
+      description: canary('tooldescription'),
+      parameters: { type: 'object', properties: { q: { type: 'string' } } },
+    },
+  };
+  const call = {
+    id: 'call_1',
+    type: 'function',
+    function: { name: 'lookup', arguments: JSON.stringify({ q: canary('toolarguments') }) },
+  };
+  return JSON.stringify({
+    model,
+    stream,
+    tools: [tool],
+    messages: [
+      { role: 'user', content: canary('tooluser') },
+      { role: 'assistant', content: null, tool_calls: [call] },
+      {
+        role: 'tool',
+        tool_call_id: 'call_1',
+        content: JSON.stringify({ r: canary('toolresult') }),
+      },
+    ],
+  });
 }
 
 async function cancelMidStream(model: string): Promise<void> {
@@ -271,6 +305,9 @@ describe('moat serve as a child process, with canaries in every content field', 
       redactionPseudonymized: 200,
       redactionPseudonymizedStream: 200,
       redactionEmbeddings: 200,
+      tools: 200,
+      toolsStream: 200,
+      toolsEmbedded: 400,
     });
     expect(failureStatuses.every((status) => status >= 500 || status === 200)).toBe(true);
     expect(memoryStatuses).toEqual([201, 201, 200, 200, 200, 200, 200, 404, 200, 400, 415, 200]);

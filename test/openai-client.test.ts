@@ -111,3 +111,53 @@ describe('the catalog through the client', () => {
     expect(last?.model).toBe('stand-in-model');
   });
 });
+
+describe('tool calls through the client', () => {
+  const tools = [
+    {
+      type: 'function' as const,
+      function: {
+        name: 'get_weather',
+        description: 'The weather in a city.',
+        parameters: { type: 'object', properties: { city: { type: 'string' } } },
+      },
+    },
+  ];
+  const ask = [{ role: 'user' as const, content: '{"city":"Lisbon"}' }];
+
+  it('gets a whole answer that calls a tool, and can send the result back', async () => {
+    const completion = await client.chat.completions.create({
+      model: 'upstream',
+      messages: ask,
+      tools,
+    });
+    const choice = completion.choices[0];
+    expect(choice?.finish_reason).toBe('tool_calls');
+    const call = choice?.message.tool_calls?.[0];
+    expect(call?.type).toBe('function');
+    if (call?.type !== 'function') return;
+    expect(call.function).toEqual({ name: 'get_weather', arguments: '{"city":"Lisbon"}' });
+
+    const followUp = await client.chat.completions.create({
+      model: 'upstream',
+      tools,
+      messages: [
+        ...ask,
+        { role: 'assistant', content: null, tool_calls: [call] },
+        { role: 'tool', tool_call_id: call.id, content: '{"sky":"clear"}' },
+      ],
+    });
+    expect(followUp.choices[0]?.message.tool_calls?.[0]?.id).toBe('call_stand_in_1');
+  });
+
+  it('streams a tool call that the client puts together', async () => {
+    const stream = client.chat.completions.stream({ model: 'upstream', messages: ask, tools });
+    const completion = await stream.finalChatCompletion();
+    const call = completion.choices[0]?.message.tool_calls?.[0];
+    expect(completion.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(call?.type === 'function' ? call.function : undefined).toEqual({
+      name: 'get_weather',
+      arguments: '{"city":"Lisbon"}',
+    });
+  });
+});

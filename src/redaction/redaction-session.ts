@@ -1,5 +1,12 @@
 import { MoatError } from '../errors/index.js';
 import type { Detection } from './detection.js';
+import {
+  findingsBySpan,
+  plainPiece,
+  scanViewOf,
+  type ProtectedText,
+  type TextPiece,
+} from './scan-view.js';
 import { maskFor } from './placeholders.js';
 import { PseudonymMap } from './pseudonym-map.js';
 import type { Direction, PolicyAction } from './redaction-classes.js';
@@ -65,6 +72,17 @@ export class RedactionSession {
     return this.#map.restore(shown);
   }
 
+  /**
+   * A tool call's arguments on their way back: caller policy applied to the JSON's values,
+   * then placeholders restored, escaped, so the arguments stay the JSON they were.
+   */
+  async revealToolArguments(argumentsJson: string): Promise<string> {
+    const [shown = ''] = this.allowsEverything('caller')
+      ? [argumentsJson]
+      : await this.protectTexts([{ text: argumentsJson, isJson: true }], 'caller');
+    return this.#map.restoreInJson(shown);
+  }
+
   /** One text; see `protectAll`. */
   async protect(text: string, direction: Direction): Promise<RedactionResult> {
     const [protectedText = ''] = await this.protectAll([text], direction);
@@ -77,20 +95,65 @@ export class RedactionSession {
    * blocked class at once; the error never carries a matched value.
    */
   async protectAll(texts: readonly string[], direction: Direction): Promise<string[]> {
-    const policy = this.#redactor.policy;
-    if (this.allowsEverything(direction)) return [...texts];
-    const findings: Detection[][] = [];
-    for (const text of texts) findings.push(await this.#redactor.scan(text));
+    return this.protectTexts(
+      texts.map((text) => ({ text, isJson: false })),
+      direction,
+    );
+  }
 
+  /**
+   * The same, for texts of which some are JSON: see `scanViewOf` for how JSON is read and
+   * written back. Each text is scanned once, whole.
+   */
+  async protectTexts(texts: readonly ProtectedText[], direction: Direction): Promise<string[]> {
+    if (this.allowsEverything(direction)) return texts.map(({ text }) => text);
+    const views = texts.map(scanViewOf);
+    const findings: Detection[][][] = [];
+    for (const view of views) {
+      findings.push(findingsBySpan(view, await this.#redactor.scan(view.text)));
+    }
+    this.#refuseBlocked(findings.flat(2), direction);
+
+    return views.map((view, textIndex) =>
+      view.spans
+        .map((span, spanIndex) => {
+          const found = findings[textIndex]?.[spanIndex] ?? [];
+          return found.length === 0
+            ? span.piece.raw
+            : span.piece.write(this.#replace(span.piece, found, direction));
+        })
+        .join(''),
+    );
+  }
+
+  #refuseBlocked(findings: readonly Detection[], direction: Direction): void {
     const blocked = new Set<string>();
-    for (const detection of findings.flat()) {
-      if (policy.actionFor(detection.className, direction) !== 'block') continue;
+    for (const detection of findings) {
+      if (this.#redactor.policy.actionFor(detection.className, direction) !== 'block') continue;
       blocked.add(detection.className);
       this.#count(detection.className, direction, 'block');
     }
     if (blocked.size > 0) throw blockedError(blocked);
+  }
 
-    return texts.map((text, index) => this.#replace(text, findings[index] ?? [], direction));
+  /**
+   * Protects `text`, which follows `context` (text already dealt with, such as the end of
+   * an answer already sent), scanning both together so that a value whose telling words lie
+   * in the context is still found. Only `text` is changed and only its findings are counted;
+   * a finding that began in the context is replaced from where `text` begins.
+   */
+  async protectAfter(context: string, text: string, direction: Direction): Promise<string> {
+    if (this.allowsEverything(direction)) return text;
+    const offset = context.length;
+    const findings = (await this.#redactor.scan(context + text))
+      .filter((finding) => finding.end > offset)
+      .map((finding) => ({
+        ...finding,
+        start: Math.max(0, finding.start - offset),
+        end: finding.end - offset,
+      }));
+    this.#refuseBlocked(findings, direction);
+    return this.#replace(plainPiece(text), findings, direction);
   }
 
   /** `text` with this request's placeholders put back, and nothing else done. */
@@ -98,17 +161,16 @@ export class RedactionSession {
     return this.#map.restore(text);
   }
 
-  /** Tool-call arguments (JSON text) with this request's placeholders put back, escaped. */
-  restoreToolArguments(argumentsJson: string): string {
-    return this.#map.restoreInJson(argumentsJson);
-  }
-
   /** A restorer for a streamed answer; see `StreamRestorer`. */
   streamRestorer(): StreamRestorer {
     return new StreamRestorer(this.#map);
   }
 
-  #replace(text: string, findings: readonly Detection[], direction: Direction): string {
+  #replace(
+    { text, quote }: TextPiece,
+    findings: readonly Detection[],
+    direction: Direction,
+  ): string {
     let result = '';
     let copiedUpTo = 0;
     for (const finding of findings) {
@@ -118,10 +180,11 @@ export class RedactionSession {
       this.#count(finding.className, direction, action);
       const value = text.slice(finding.start, finding.end);
       result += text.slice(copiedUpTo, finding.start);
-      result +=
+      result += quote(
         action === 'mask'
           ? maskFor(finding.className)
-          : this.#map.placeholderFor(finding.className, value);
+          : this.#map.placeholderFor(finding.className, value),
+      );
       copiedUpTo = finding.end;
     }
     return result + text.slice(copiedUpTo);

@@ -122,6 +122,45 @@ describe('policy', () => {
     expect(sent.join('')).toBe('use [REDACTED SECRET] now');
     expect(sent.join('')).not.toContain('Zq7Lm2');
   });
+
+  /** Streams `pieces` through a fresh filter and returns what was sent, piece by piece. */
+  async function streamed(pieces: readonly string[]): Promise<string[]> {
+    const filter = new AnswerFilter(redactor.openSession());
+    const sent: string[] = [];
+    for (const piece of pieces) sent.push(await filter.push(piece));
+    sent.push(await filter.end());
+    return sent;
+  }
+
+  it('finds a password whose keyword came in an earlier piece', async () => {
+    const sent = await streamed(['the db ', 'password = ', 'Kx9#mQ2vL7pZ ', 'is set']);
+    expect(sent.join('')).toBe('the db password = [REDACTED SECRET] is set');
+  });
+
+  it('holds a private-key block until it ends, so its body is never sent unscanned', async () => {
+    const block =
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4\n' +
+      '-----END RSA PRIVATE KEY-----';
+    const pieces = ['Here it is:\n', ...(block.match(/[\s\S]{1,7}/gu) ?? []), '\nkeep it safe'];
+    const sent = await streamed(pieces);
+
+    expect(sent.join('')).toBe('Here it is:\n[REDACTED SECRET]\nkeep it safe');
+    for (const piece of sent) expect(piece).not.toContain('MIIB');
+    expect(sent[0]).toBe('Here it is:\n');
+  });
+
+  it('cuts a long chunk at its last space, not in the middle of a word', async () => {
+    const key = 'ghp_' + 'Zq7Lm2Xc9Vb4Nr8Tw1Ys6Kd3Hf5Jg0Pa2Qe8R';
+    const long = `${'word '.repeat(80)}${key.slice(0, 12)}`;
+    const sent = await streamed([long, `${key.slice(12)} done`]);
+    expect(sent.join('')).toBe(`${'word '.repeat(80)}[REDACTED SECRET] done`);
+    expect(sent[0]).toBe('word '.repeat(80));
+  });
+
+  it('releases a word longer than any value instead of holding it forever', async () => {
+    const sent = await streamed(['x'.repeat(300), 'y']);
+    expect(sent[0]).toBe('x'.repeat(300));
+  });
 });
 
 describe('failing closed', () => {
@@ -196,7 +235,9 @@ describe('restoring tool-call arguments', () => {
     const session = redactor.openSession();
     const [prompt] = await session.protectAll(['mail jo+1@example.org please'], 'model');
     expect(prompt).toBe('mail <EMAIL_1> please');
-    expect(session.restoreToolArguments('{"to":"<EMAIL_1>"}')).toBe('{"to":"jo+1@example.org"}');
+    expect(await session.revealToolArguments('{"to":"<EMAIL_1>"}')).toBe(
+      '{"to":"jo+1@example.org"}',
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatCompletion, FinishReason, TokenUsage } from '../inference/index.js';
+import type { ChatCompletion, FinishReason, TokenUsage, ToolCall } from '../inference/index.js';
 import { toErrorBody, type MoatError } from '../errors/index.js';
 
 /** Builds the OpenAI wire format for one chat completion, streamed or whole. */
@@ -19,6 +19,17 @@ export class ChatResponseWriter {
   }
 
   whole(completion: ChatCompletion): object {
+    const { toolCalls } = completion;
+    const message =
+      toolCalls === undefined
+        ? { role: 'assistant', content: completion.text, refusal: null }
+        : {
+            role: 'assistant',
+            // OpenAI's servers answer a call without text with null content.
+            content: completion.text === '' ? null : completion.text,
+            refusal: null,
+            tool_calls: toolCalls.map(toWireCall),
+          };
     return {
       id: this.id,
       object: 'chat.completion',
@@ -27,7 +38,7 @@ export class ChatResponseWriter {
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: completion.text, refusal: null },
+          message,
           logprobs: null,
           finish_reason: completion.finishReason,
         },
@@ -42,6 +53,12 @@ export class ChatResponseWriter {
 
   deltaChunk(text: string): string {
     return this.#chunk(`{"content":${JSON.stringify(text)}}`, 'null');
+  }
+
+  /** Every tool call in one chunk, each whole: their arguments are checked and restored whole. */
+  toolCallsChunk(calls: readonly ToolCall[]): string {
+    const wire = calls.map((call, index) => ({ index, ...toWireCall(call) }));
+    return this.#chunk(`{"tool_calls":${JSON.stringify(wire)}}`, 'null');
   }
 
   finishChunk(finishReason: FinishReason): string {
@@ -64,6 +81,14 @@ export class ChatResponseWriter {
       `"logprobs":null,"finish_reason":${finishReason}}]}\n\n`
     );
   }
+}
+
+function toWireCall(call: ToolCall): object {
+  return {
+    id: call.id,
+    type: 'function',
+    function: { name: call.name, arguments: call.arguments },
+  };
 }
 
 function toUsage(usage: TokenUsage): object {

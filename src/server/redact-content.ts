@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { ChatRequest } from '../inference/index.js';
+import type { ChatMessage, ChatRequest, ToolCall } from '../inference/index.js';
 import { AnswerFilter, type RedactionSession, type Redactor } from '../redaction/index.js';
 
 /**
@@ -16,16 +16,68 @@ export async function protectChat(
   const session = redactor.openSession();
   request.moat.redaction = session;
 
-  const contents = await session.protectAll(
-    chatRequest.messages.map((message) => message.content),
+  // Every message's content, then every tool call's arguments, protected in one batch.
+  const { messages } = chatRequest;
+  const calls = messages.flatMap((message) => message.toolCalls ?? []);
+  const protectedTexts = await session.protectTexts(
+    [
+      ...messages.map((message) => ({
+        text: message.content,
+        isJson: message.role === 'tool' && isJson(message.content),
+      })),
+      ...calls.map((call) => ({ text: call.arguments, isJson: true })),
+    ],
     'model',
   );
+  const contents = protectedTexts.slice(0, messages.length);
+  const callArguments = protectedTexts.slice(messages.length);
+  let nextCall = 0;
+  const opaqueId = opaqueIds();
+  const withArguments = (call: ToolCall): ToolCall => ({
+    ...call,
+    id: opaqueId(call.id),
+    arguments: callArguments[nextCall++] ?? '',
+  });
   return {
     ...chatRequest,
-    messages: chatRequest.messages.map((message, index) => ({
-      role: message.role,
+    messages: messages.map((message, index): ChatMessage => ({
+      ...message,
       content: contents[index] ?? '',
+      ...(message.toolCalls === undefined
+        ? {}
+        : { toolCalls: message.toolCalls.map(withArguments) }),
+      ...(message.toolCallId === undefined ? {} : { toolCallId: opaqueId(message.toolCallId) }),
     })),
+  };
+}
+
+/**
+ * A tool's result is read as JSON only when it is JSON; a result in plain text is scanned as
+ * text, as a user message would be. The model's arguments are always read as JSON, even when
+ * cut short, which is when they are most likely not valid.
+ */
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Call ids are the caller's text and no detector reads them; the model only needs to pair a
+ * result with its call, so it sees ids Moat made, the same for the same id within a request.
+ */
+function opaqueIds(): (id: string) => string {
+  const byCallerId = new Map<string, string>();
+  return (id) => {
+    let opaque = byCallerId.get(id);
+    if (opaque === undefined) {
+      opaque = `call_${byCallerId.size + 1}`;
+      byCallerId.set(id, opaque);
+    }
+    return opaque;
   };
 }
 
@@ -45,6 +97,20 @@ export async function protectInputs(
 export async function revealAnswer(request: FastifyRequest, text: string): Promise<string> {
   const session: RedactionSession | undefined = request.moat.redaction;
   return session === undefined ? text : session.revealAnswer(text);
+}
+
+/** The model's tool calls with caller policy applied and placeholders restored. */
+export async function revealToolCalls(
+  request: FastifyRequest,
+  calls: readonly ToolCall[],
+): Promise<ToolCall[]> {
+  const session: RedactionSession | undefined = request.moat.redaction;
+  if (session === undefined) return [...calls];
+  const revealed: ToolCall[] = [];
+  for (const call of calls) {
+    revealed.push({ ...call, arguments: await session.revealToolArguments(call.arguments) });
+  }
+  return revealed;
 }
 
 /** The same for a streamed answer, piece by piece; undefined when redaction is off. */

@@ -7,7 +7,15 @@ import {
   embeddingOf,
   type AnswerShape,
 } from './openai-stand-in-answers.js';
-import { echoCompletion, echoStream, lastMessageText } from './openai-stand-in-echo.js';
+import {
+  echoCompletion,
+  echoStream,
+  firstToolName,
+  lastMessageText,
+  toolArgumentsFor,
+  toolCallCompletion,
+  toolCallStream,
+} from './openai-stand-in-echo.js';
 import { plannedStream, sendAnswerBody, type StandInFailure } from './openai-stand-in-failures.js';
 import {
   modelListBody,
@@ -37,7 +45,8 @@ export interface StandInBehaviour {
   answerTokens: number;
   /**
    * When above 0, answers repeat the last message sent, streamed in pieces of this many
-   * characters. @default 0
+   * characters. A request that offers tools is answered with a call of the first tool
+   * instead, its arguments streamed in pieces of this size (3 when 0). @default 0
    */
   echoPieceChars: number;
 }
@@ -231,6 +240,12 @@ class StandInState {
   }
 
   #answerCompletion(exchange: Exchange): void {
+    const toolName = firstToolName(exchange.body.tools);
+    if (toolName !== undefined) {
+      const argumentsJson = toolArgumentsFor(exchange.body.messages);
+      sendJson(exchange.response, 200, toolCallCompletion(exchange.model, toolName, argumentsJson));
+      return;
+    }
     if (this.behaviour.echoPieceChars > 0) {
       const text = lastMessageText(exchange.body.messages);
       sendJson(exchange.response, 200, echoCompletion(exchange.model, text));
@@ -263,6 +278,12 @@ class StandInState {
     const { failure, chunkDelayMs, echoPieceChars } = this.behaviour;
 
     response.writeHead(200, SSE_HEADERS);
+    const toolName = firstToolName(body.tools);
+    if (toolName !== undefined) {
+      const call = { name: toolName, argumentsJson: toolArgumentsFor(body.messages) };
+      response.end(Buffer.concat(toolCallStream(exchange.model, call, echoPieceChars || 3)));
+      return;
+    }
     if (echoPieceChars > 0) {
       const text = lastMessageText(body.messages);
       response.end(Buffer.concat(echoStream(exchange.model, text, echoPieceChars)));

@@ -1,4 +1,5 @@
 import type { ChatHistoryItem, LlamaChatResponse } from 'node-llama-cpp';
+import { MoatError } from '../../errors/index.js';
 import type { ChatMessage, FinishReason } from '../inference-backend.js';
 
 type StopReason = LlamaChatResponse['metadata']['stopReason'];
@@ -27,6 +28,9 @@ export function toChatHistory(messages: readonly ChatMessage[]): ChatHistoryItem
         return { type: 'user', text: message.content };
       case 'assistant':
         return { type: 'model', response: [message.content] };
+      case 'tool':
+        // Refused before this point (refuseTools); a tool result has no place here.
+        throw new MoatError('unsupported_field', { param: 'messages' });
     }
   });
   history.push({ type: 'model', response: [] });

@@ -10,6 +10,7 @@ import type {
   GenerationOptions,
   InferenceBackend,
 } from '../inference-backend.js';
+import { refuseTools } from '../inference-backend.js';
 import { renderPrompt, startChat } from './chat-generation.js';
 import { toChatHistory } from './chat-history.js';
 import { checkModelFile } from './check-model-file.js';
@@ -68,6 +69,7 @@ export async function createEmbeddedBackend(
  */
 class EmbeddedBackend implements InferenceBackend {
   readonly kind = 'embedded';
+  readonly callsTools = false;
   readonly #engine: Engine;
   readonly #budget: ContextBudget;
   readonly #pool: SequencePool<LlamaContextSequence>;
@@ -109,7 +111,8 @@ class EmbeddedBackend implements InferenceBackend {
     const parts: string[] = [];
     for await (const event of this.streamChat(request, signal)) {
       if (event.type === 'delta') parts.push(event.text);
-      else return { text: parts.join(''), finishReason: event.finishReason, usage: event.usage };
+      else if (event.type === 'finish')
+        return { text: parts.join(''), finishReason: event.finishReason, usage: event.usage };
     }
     throw new MoatError('engine_error');
   }
@@ -154,6 +157,7 @@ class EmbeddedBackend implements InferenceBackend {
     if (this.#isClosing()) throw new MoatError('shutting_down');
     const { model, chatWrapper } = this.#engine;
     const { options } = request;
+    refuseTools(request);
 
     const history = toChatHistory(request.messages);
     const prompt = renderPrompt(chatWrapper, history);

@@ -6,11 +6,13 @@ import type {
   ChatRequest,
   ChatStreamEvent,
   EmbeddingResult,
+  FinishReason,
   InferenceBackend,
   TokenUsage,
 } from '../inference-backend.js';
 import { declaredLength, readCappedText } from './read-capped-text.js';
 import { readChatStream } from './upstream-chat-stream.js';
+import { toToolCalls, toWireChat } from './upstream-tool-calls.js';
 import { malformedAnswerError, toUpstreamError, upstreamStatusError } from './upstream-failure.js';
 import {
   chatCompletionSchema,
@@ -83,6 +85,7 @@ export function createUpstreamBackend(options: UpstreamBackendOptions): Inferenc
 
 class UpstreamBackend implements InferenceBackend {
   readonly kind = 'upstream';
+  readonly callsTools = true;
   readonly #pool: Pool;
   readonly #chatPath: string;
   readonly #embeddingsPath: string;
@@ -117,13 +120,17 @@ class UpstreamBackend implements InferenceBackend {
 
     const choice = answer.choices[0];
     const text = choice?.message.content ?? '';
+    const toolCalls = toToolCalls(choice?.message.tool_calls);
     const usage = answer.usage
       ? {
           promptTokens: answer.usage.prompt_tokens,
           completionTokens: answer.usage.completion_tokens,
         }
-      : estimateUsage(text);
-    return { text, finishReason: toFinishReason(choice?.finish_reason), usage };
+      : estimateUsage(text + (toolCalls === undefined ? '' : JSON.stringify(toolCalls)));
+    const finishReason = finishReasonOf(choice?.finish_reason, toolCalls !== undefined);
+    return toolCalls === undefined
+      ? { text, finishReason, usage }
+      : { text, finishReason, usage, toolCalls };
   }
 
   streamChat(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatStreamEvent> {
@@ -154,10 +161,11 @@ class UpstreamBackend implements InferenceBackend {
    * Only fields the request carries are sent: `JSON.stringify` leaves out the undefined
    * ones, so an upstream applies its own defaults for the rest.
    */
-  #chatPayload({ messages, options }: ChatRequest, isStreaming: boolean): string {
+  #chatPayload(request: ChatRequest, isStreaming: boolean): string {
+    const { options } = request;
     return JSON.stringify({
       model: this.#upstreamModel,
-      messages,
+      ...toWireChat(request),
       max_tokens: options.maxTokens ?? this.#defaultMaxTokens,
       temperature: options.temperature,
       top_p: options.topP,
@@ -209,6 +217,21 @@ function requestHeaders(apiKey: string | undefined): Readonly<Record<string, str
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (apiKey !== undefined) headers.authorization = `Bearer ${apiKey}`;
   return Object.freeze(headers);
+}
+
+/**
+ * An answer that carries calls ends in them, whatever the server called its ending (some say
+ * `stop`), unless it was cut short.
+ */
+export function finishReasonOf(
+  upstreamReason: string | null | undefined,
+  hasToolCalls: boolean,
+): FinishReason {
+  const reason = toFinishReason(upstreamReason);
+  if (hasToolCalls && reason === 'stop') return 'tool_calls';
+  // A server that says it called but sent no call: the answer simply ended.
+  if (!hasToolCalls && reason === 'tool_calls') return 'stop';
+  return reason;
 }
 
 /**

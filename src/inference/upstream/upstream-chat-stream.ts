@@ -4,6 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { MoatError } from '../../errors/index.js';
 import type { ChatStreamEvent, FinishReason, TokenUsage } from '../inference-backend.js';
 import { SseDataParser } from './sse-data-parser.js';
+import { ToolCallAssembler } from './upstream-tool-calls.js';
 import { malformedAnswerError, streamedErrorError } from './upstream-failure.js';
 import {
   chatChunkSchema,
@@ -56,12 +57,12 @@ export async function* readChatStream(
         if (context.signal.aborted) throw context.toError(context.signal.reason);
         if (data === DONE_DATA) {
           hasDone = true;
-          yield tally.finish();
+          yield* tally.finish();
           return;
         }
 
-        const text = tally.read(data);
-        if (text !== undefined) yield { type: 'delta', text };
+        const event = tally.read(data);
+        if (event !== undefined) yield event;
       }
     }
   } catch (thrown) {
@@ -70,17 +71,18 @@ export async function* readChatStream(
     release(body, hasDone);
   }
 
-  yield tally.finishAtEnd();
+  yield* tally.finishAtEnd();
 }
 
-/** What the chunks so far said about the answer's end and size. */
+/** What the chunks so far said about the answer's end, size and tool calls. */
 class StreamTally {
   #finishReason: FinishReason | undefined;
   #usage: TokenUsage | undefined;
   #contentChunks = 0;
+  readonly #toolCalls = new ToolCallAssembler();
 
-  /** Reads one chunk; returns its text, if it has any. */
-  read(data: string): string | undefined {
+  /** Reads one chunk; returns its text, if it has any, or the news that calls have begun. */
+  read(data: string): ChatStreamEvent | undefined {
     const chunk = parseUpstreamJson(data, chatChunkSchema);
     if (isErrorChunk(chunk)) throw streamedErrorError();
 
@@ -94,28 +96,42 @@ class StreamTally {
     const choice = chunk.choices?.[0];
     if (choice?.finish_reason) this.#finishReason = toFinishReason(choice.finish_reason);
     const text = choice?.delta?.content;
+    const pieces = choice?.delta?.tool_calls;
+    if (pieces) {
+      const hadBegun = this.#toolCalls.hasBegun();
+      this.#toolCalls.add(pieces);
+      // Each piece of a call is about one token, as a piece of text is.
+      if (!text) this.#contentChunks += 1;
+      if (!hadBegun && this.#toolCalls.hasBegun() && !text) return { type: 'tool-calls-begun' };
+    }
     if (!text) return undefined;
 
     this.#contentChunks += 1;
-    return text;
+    return { type: 'delta', text };
   }
 
   /**
-   * The closing event. Upstreams that send no usage chunk despite `include_usage` (older
-   * servers) get an estimate: servers send about one token per chunk, so completion tokens
-   * are the number of chunks that carried text, and prompt tokens are 0 (unknown).
+   * The closing events: the tool calls, whole, if the answer made any, then the finish.
+   * Upstreams that send no usage chunk despite `include_usage` (older servers) get an
+   * estimate: servers send about one token per chunk, so completion tokens are the number of
+   * chunks that carried text, and prompt tokens are 0 (unknown).
    */
-  finish(): ChatStreamEvent {
+  *finish(): Generator<ChatStreamEvent> {
+    const calls = this.#toolCalls.finish();
+    if (calls !== undefined) yield { type: 'tool-calls', calls };
     const usage = this.#usage ?? { promptTokens: 0, completionTokens: this.#contentChunks };
-    return { type: 'finish', finishReason: this.#finishReason ?? 'stop', usage };
+    let finishReason = this.#finishReason ?? 'stop';
+    if (calls !== undefined && finishReason === 'stop') finishReason = 'tool_calls';
+    if (calls === undefined && finishReason === 'tool_calls') finishReason = 'stop';
+    yield { type: 'finish', finishReason, usage };
   }
 
-  /** The closing event of a stream that ended without `[DONE]`: fine only after a finish reason. */
-  finishAtEnd(): ChatStreamEvent {
+  /** The closing events of a stream that ended without `[DONE]`: only after a finish reason. */
+  *finishAtEnd(): Generator<ChatStreamEvent> {
     if (this.#finishReason === undefined) {
       throw malformedAnswerError('the stream ended before the answer did');
     }
-    return this.finish();
+    yield* this.finish();
   }
 }
 
@@ -132,6 +148,8 @@ function isErrorChunk(chunk: ChatChunkBody): boolean {
 function release(body: Readable, hasDone: boolean): void {
   if (body.readableEnded || body.destroyed) return;
   if (!hasDone) {
+    // Destroying a body that has not ended emits an abort error, which nothing else hears.
+    body.on('error', ignore);
     body.destroy();
     return;
   }

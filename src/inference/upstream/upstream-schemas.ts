@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import type { FinishReason } from '../inference-backend.js';
 import { malformedAnswerError } from './upstream-failure.js';
+import { toolCallPieceSchema, wholeToolCallSchema } from './upstream-tool-calls.js';
 
 /**
  * The parts of OpenAI-style answers that Moat reads, as upstreams really send them:
@@ -23,7 +24,10 @@ export const chatCompletionSchema = z.object({
   choices: z
     .array(
       z.object({
-        message: z.object({ content: z.string().nullish() }),
+        message: z.object({
+          content: z.string().nullish(),
+          tool_calls: z.array(wholeToolCallSchema).nullish(),
+        }),
         finish_reason: z.string().nullish(),
       }),
     )
@@ -41,7 +45,12 @@ export const chatChunkSchema = z.object({
   choices: z
     .array(
       z.object({
-        delta: z.object({ content: z.string().nullish() }).nullish(),
+        delta: z
+          .object({
+            content: z.string().nullish(),
+            tool_calls: z.array(toolCallPieceSchema).nullish(),
+          })
+          .nullish(),
         finish_reason: z.string().nullish(),
       }),
     )
@@ -65,11 +74,14 @@ export type ChatChunkBody = z.infer<typeof chatChunkSchema>;
 export type EmbeddingsBody = z.infer<typeof embeddingsSchema>;
 
 /**
- * Only `length` means the answer was cut short; `stop`, and the reasons Moat does not
- * forward (tool calls, content filters, servers' own words), all mean it ended by itself.
+ * `length` means the answer was cut short and `tool_calls` that it ends in calls; the
+ * reasons Moat does not forward (content filters, servers' own words) all mean it ended by
+ * itself. Older servers say `function_call` for a call.
  */
 export function toFinishReason(upstreamReason: string | null | undefined): FinishReason {
-  return upstreamReason === 'length' ? 'length' : 'stop';
+  if (upstreamReason === 'length') return 'length';
+  if (upstreamReason === 'tool_calls' || upstreamReason === 'function_call') return 'tool_calls';
+  return 'stop';
 }
 
 /**

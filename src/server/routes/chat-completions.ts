@@ -2,7 +2,13 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CatalogEntry } from '../../catalog/index.js';
 import { toMoatError } from '../../errors/index.js';
-import type { ChatRequest, ChatStreamEvent, TokenUsage } from '../../inference/index.js';
+import {
+  refuseTools,
+  type ChatRequest,
+  type ChatStreamEvent,
+  type TokenUsage,
+  type ToolCall,
+} from '../../inference/index.js';
 import { ChatResponseWriter } from '../chat-response.js';
 import {
   CHAT_SUPPORTED_FIELDS,
@@ -19,6 +25,7 @@ import {
   REDACTED_CLASSES_HEADER,
   redactedClassesOf,
   revealAnswer,
+  revealToolCalls,
 } from '../redact-content.js';
 import { findModel } from '../find-model.js';
 import { captureExchange, findCaptureGrant } from '../capture-exchange.js';
@@ -36,6 +43,7 @@ export function registerChatCompletions(app: FastifyInstance, parts: ServerParts
       checkMemoryUse(parts, request, body);
       const entry = findModel(parts.catalog, request, body.model);
       const callerRequest = toChatRequest(body);
+      if (!entry.backend.callsTools) refuseTools(callerRequest);
       const withContext = await addMemoryContext(parts, request, {
         body,
         chatRequest: callerRequest,
@@ -85,7 +93,11 @@ async function answerWhole(call: ChatCall): Promise<object> {
   recordUsage(call, completion.usage);
   await captureAnswer(call, completion.text);
   const text = await revealAnswer(call.request, completion.text);
-  const answer = new ChatResponseWriter(call.entry.name).whole({ ...completion, text });
+  const revealed = { ...completion, text };
+  if (completion.toolCalls !== undefined) {
+    revealed.toolCalls = await revealToolCalls(call.request, completion.toolCalls);
+  }
+  const answer = new ChatResponseWriter(call.entry.name).whole(revealed);
   if (call.save === undefined) return answer;
 
   const itemId = await call.save(text);
@@ -120,6 +132,7 @@ async function* writeEvents(state: StreamState): AsyncGenerator<string> {
   const filter = answerFilterFor(call.request);
   let deltasSent = 0;
   let isFinished = false;
+  let toolCalls: readonly ToolCall[] | undefined;
   const captured: string[] = [];
   const answerParts: string[] = [];
   yield writer.firstChunk();
@@ -137,10 +150,21 @@ async function* writeEvents(state: StreamState): AsyncGenerator<string> {
         call.request.moat.completionTokens = ++deltasSent;
         continue;
       }
+      if (event.type === 'tool-calls-begun') {
+        markFirstToken(call);
+        continue;
+      }
+      if (event.type === 'tool-calls') {
+        toolCalls = event.calls;
+        continue;
+      }
       isFinished = true;
       recordUsage(call, event.usage);
       const rest = filter === undefined ? '' : await filter.end();
       if (rest.length > 0) yield writer.deltaChunk(rest);
+      if (toolCalls !== undefined) {
+        yield writer.toolCallsChunk(await revealToolCalls(call.request, toolCalls));
+      }
       // Saved before the finish chunk: a failed save ends the stream with an error event.
       if (call.save !== undefined) await call.save(answerParts.join('') + rest);
       yield writer.finishChunk(event.finishReason);

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { ChatRequest } from '../../inference/index.js';
+import { MoatError } from '../../errors/index.js';
 import { DEFAULT_DATA_CLASS, type StoredMessage } from '../../memory/index.js';
 import { assertScope, ownerOf } from '../authenticate.js';
 import type { ChatRequestBody } from '../chat-request-schema.js';
@@ -20,6 +21,7 @@ export function checkMemoryUse(
 ): void {
   if (body.store === true || body.moat?.memory !== undefined) assertScope(request, 'memory');
   if (body.store !== true) return;
+  refuseStoredTools(body);
 
   // A retention the policy refuses is refused now, not after the answer was generated.
   parts.memory.policy.retentionMs({
@@ -27,6 +29,22 @@ export function checkMemoryUse(
     dataClass: body.moat?.data_class ?? DEFAULT_DATA_CLASS,
     retentionSeconds: body.moat?.retention_seconds,
     param: 'moat.retention_seconds',
+  });
+}
+
+/**
+ * A saved chat holds messages and an answer as text; a tool exchange has no place in it, and
+ * saving it without its calls would misrepresent it.
+ */
+function refuseStoredTools(body: ChatRequestBody): void {
+  const hasTools =
+    body.tools != null ||
+    body.messages.some((message) => message.role === 'tool' || message.tool_calls != null);
+  if (!hasTools) return;
+  throw new MoatError('invalid_request', {
+    detail:
+      'Field store cannot save a chat that uses tools; save its text with POST /v1/memory/chats.',
+    param: 'store',
   });
 }
 
@@ -68,10 +86,10 @@ export async function saveExchange(
   exchange: { body: ChatRequestBody; chatRequest: ChatRequest; answer: string },
 ): Promise<string> {
   const { body } = exchange;
-  const messages: StoredMessage[] = exchange.chatRequest.messages.map((message) => ({
-    role: message.role,
-    content: message.content,
-  }));
+  // Tool exchanges were refused before inference (see refuseStoredTools).
+  const messages: StoredMessage[] = exchange.chatRequest.messages.flatMap((message) =>
+    message.role === 'tool' ? [] : [{ role: message.role, content: message.content }],
+  );
   const saved = await parts.memory.service.save(
     {
       ownerId: ownerOf(request),
