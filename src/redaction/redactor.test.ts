@@ -46,6 +46,9 @@ describe('detectors, one class at a time', () => {
     expect(url?.[1]).toContain('app:Sup3rS3cret');
     expect(await found(`token ${jwt} ok`)).toEqual([['SECRET', jwt]]);
     expect(await found(`key:\n${block}\n`)).toEqual([['SECRET', block]]);
+    // Shorter than secretlint's rule takes: only Moat's own rule sees it.
+    const fineGrained = 'github_pat_' + 'Q7x2Lm9Vb4Nr8Tw1Ys6Kd3Hf5Jg0Pa';
+    expect(await found(`clone with ${fineGrained} today`)).toEqual([['SECRET', fineGrained]]);
     expect(await found('aws AKIAQ3EGRTW7XJ4KD2PA here')).toEqual([
       ['SECRET', 'AKIAQ3EGRTW7XJ4KD2PA'],
     ]);

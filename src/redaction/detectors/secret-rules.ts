@@ -23,7 +23,14 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'github-token',
     keyword: 'gh',
-    pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/gu,
+    pattern: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/gu,
+    minEntropy: 3,
+  },
+  // A rule of its own: "github_pat_" does not hold the classic tokens' "gh".
+  {
+    id: 'github-fine-grained-token',
+    keyword: 'github_pat_',
+    pattern: /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/gu,
     minEntropy: 3,
   },
   {
