@@ -18,6 +18,8 @@ export interface WordLists {
   places: ReadonlySet<string>;
   /** Street types ("street", "avenue", "vej", "gate"), lowercased. */
   streetTypes: ReadonlySet<string>;
+  /** The street types that name a street even with no house number beside them. */
+  plainStreetTypes: ReadonlySet<string>;
 }
 
 let loading: Promise<WordLists> | undefined;
@@ -46,6 +48,7 @@ function buildWordLists(faker: typeof FakerModule): WordLists {
     lastNames: singleWords(collect('person', 'last_name')),
     englishWords,
     streetTypes: singleWords(collect('location', 'street_suffix', new Set(STREET_TYPES))),
+    plainStreetTypes: new Set(STREET_TYPES),
   };
 }
 

@@ -1,32 +1,14 @@
 import type { Detection, Detector } from '../detection.js';
 import { loadWordLists, type WordLists } from '../word-lists.js';
 import { cuedStreets } from './cued-address.js';
+import {
+  isLeadingType,
+  isStreetType,
+  NAME_PARTICLES,
+  namesStreetAlone,
+  UNIT_WORDS,
+} from './street-words.js';
 import { wordsOf, type Word } from './words.js';
-
-/** Street types written before the street's name ("Rue Dielhère", "ul. Jesionowa"). */
-const LEADING_TYPES: ReadonlySet<string> = new Set(
-  (
-    'rue via viale vicolo piazza corso calle avenida rua travessa ul. ulica avenue quadra ' +
-    'boulevard'
-  ).split(' '),
-);
-
-/** Small words inside street names ("Rue de Tanger", "Via Nuova del Campo"). */
-const NAME_PARTICLES: ReadonlySet<string> = new Set(
-  'de des du del della di da do dos das la le les van von der den am an zu y e'.split(' '),
-);
-
-/** Street types that their own languages write in lowercase ("Trenerys gate", "Király u."). */
-const LOWERCASE_TYPES: ReadonlySet<string> = new Set(
-  'gate gata gatan vej gade vegen veien utca út útja u ul ulica tie katu straße strasse'.split(' '),
-);
-
-/** Unit words; a street's name stops before them. */
-const UNIT_WORDS: ReadonlySet<string> = new Set('apt apartment suite unit floor fl'.split(' '));
-
-/** Compound street words ("Bundesstrasse", "Hersnapvej", "Þverbraut"). */
-const TYPE_ENDING =
-  /(?:strasse|straße|str\.|gasse|weg|platz|allee|vej|gade|gata|gatan|vägen|veien|vegen|straat|laan|braut|katu|utca|útja|tie)$/iu;
 
 const MILITARY =
   /\b(?:PSC|Unit|USNS|USS|USCGC)\s+[\p{L}\d]+(?:,?\s*Box\s+\d+)?,?\s*\n?\s*[AFD]PO\s+A[AEP]\s+\d{5}\b/giu;
@@ -46,6 +28,12 @@ const NAMED_WITH_UNIT =
 const NUMBER_NAME_NUMBER =
   /(?<![\p{L}\p{N}.,:/-])\d{1,6}[ \t]+(?:[\p{Lu}][\p{L}\p{M}'-]+[ \t]+){1,3}\d{1,5}[a-z]?(?![\p{L}\p{N}]|[.,:/-]\d)/gu;
 
+/**
+ * What may open a line of an address block: spaces, a quote mark ("> "), or a bullet ("•",
+ * "-", "*", and "?" where a bullet was lost to a wrong text encoding).
+ */
+const LINE_LEAD = String.raw`[\s>•·*?-]*`;
+
 /** Postcodes as countries write them: 5 or 4 digits, "123 45", "00-950", "1000-001", "1011 AB". */
 const POSTCODE = String.raw`(?:\d{3} \d{2}|\d{2}-\d{3}|\d{4}-\d{3}|\d{4} ?[A-Z]{2}|\d{4,5})`;
 const STREET_WORD = String.raw`[\p{Lu}][\p{L}\p{M}'.-]*`;
@@ -58,7 +46,7 @@ const HOUSE_NUMBER = String.raw`\d{1,5}[a-zA-Z]?`;
 const STREET_THEN_POSTCODE = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(?:(?:${STREET_WORD}[ \t]+){1,4}${HOUSE_NUMBER}` +
     String.raw`|${HOUSE_NUMBER}(?:[ \t]+${STREET_WORD}){1,4})` +
-    String.raw`(?:[ \t]*,[ \t]*|[ \t]*\n[\s>]*)${POSTCODE}[ \t]+[\p{Lu}][\p{L}\p{M}'-]+`,
+    String.raw`(?:[ \t]*,[ \t]*|[ \t]*\n${LINE_LEAD})${POSTCODE}[ \t]+[\p{Lu}][\p{L}\p{M}'-]+`,
   'gu',
 );
 
@@ -82,12 +70,25 @@ const NEEDS_PROPER_NOUN: ReadonlySet<RegExp> = new Set([
 
 const NUMBER_BEFORE = /(?:\d{1,6}[a-z]?\s+){1,2}$/iu;
 const NUMBER_AFTER = /^\s+\d{1,5}[a-z]?\b\.?/iu;
-const UNIT_AFTER =
-  /^(?:,?[\s>]*(?:apt\.?|apartment|suite|unit|#|floor|fl\.)\s*[\d\p{L}-]{1,6}\b\.?)+/iu;
-/** One more line or comma part of an address: a town, a region, a country, a postcode. */
-const CONTINUATION =
-  /^(?:\s*,\s*|\s*\n[\s>]*)(?:,\s*)?(?:[\p{Lu}\d][\p{L}\p{M}\d .'-]{0,40}?)(?=\s*(?:,|\n|$|[.?!](?:\s|$)))/u;
+const UNIT_WORD = String.raw`(?:apt\.?|apartment|suite|unit|#|floor|fl\.)`;
+const UNIT_AFTER = new RegExp(
+  String.raw`^(?:,?${LINE_LEAD}${UNIT_WORD}\s*[\d\p{L}-]{1,6}\b\.?)+`,
+  'iu',
+);
+/**
+ * One more line or comma part of an address: a town, a region, a country (with its language
+ * in brackets), a postcode. It may be in lowercase, as a whole address sometimes is;
+ * `withoutProse` ends it where the sentence goes on.
+ */
+const CONTINUATION = new RegExp(
+  String.raw`^(?:\s*,\s*|\s*\n${LINE_LEAD})(?:,\s*)?(?:[\p{L}\d][\p{L}\p{M}\d .'()-]{0,40}?)` +
+    String.raw`(?=\s*(?:,|\n|$|[.?!](?:\s|$)))`,
+  'u',
+);
 /** "… Apt. 819 Rzeszów Poland": after a unit, the town and country on the same line. */
+/** "Suite 913 0547 Bygget 91": a unit written before its street. */
+const UNIT_LEADING =
+  /(?<![\p{L}\p{N}])(?:apt\.?|apartment|suite|unit)(?:\s*\d[\d\p{L}-]{0,5})?[ \t]+$/iu;
 const UNIT_BEFORE = /(?:apt\.?|apartment|suite|unit)\s*[\d\p{L}-]{1,6}\.?$/iu;
 const TOWN_AFTER_UNIT =
   /^[ \t]+[\p{Lu}][\p{L}\p{M}'-]*(?:[ \t]+[\p{Lu}][\p{L}\p{M}'-]*){0,3}(?:[ \t]+\d{4,5})?(?=[ \t]*(?:[,.?!;)]|\n|$))/u;
@@ -126,7 +127,10 @@ export class AddressDetector implements Detector {
     for (const street of cuedStreets(text)) {
       found.push(addressAt(street.start, extendOverParts(text, street.end, lists), 0.75));
     }
-    return joinCorners(text, found);
+    return joinCorners(
+      text,
+      found.map((street) => withUnitBefore(text, street)),
+    );
   }
 }
 
@@ -143,16 +147,6 @@ function hasUncommonWord(candidate: string, lists: WordLists): boolean {
   });
 }
 
-function isStreetType(word: Word, text: string, lists: WordLists): boolean {
-  const lower = word.text.toLowerCase();
-  if (TYPE_ENDING.test(lower) && word.text.length > 5) return true;
-  const withDot = text[word.end] === '.' ? `${lower}.` : lower;
-  if (LOWERCASE_TYPES.has(lower) || LEADING_TYPES.has(withDot)) return true;
-  // A lowercase "keys" or "way" is prose; a street type is written with a capital.
-  if (word.shape !== 'title' && word.shape !== 'upper') return false;
-  return lists.streetTypes.has(lower) || lists.streetTypes.has(withDot);
-}
-
 function streetAround(
   text: string,
   { words, index }: { words: readonly Word[]; index: number },
@@ -165,13 +159,11 @@ function streetAround(
 
   for (let left = index - 1; left >= 0 && left >= index - 3; left--) {
     const word = words[left] as Word;
-    if (word.shape === 'lower' || !/^[ \t]+$/u.test(text.slice(word.end, start))) break;
+    if (!/^[ \t]+$/u.test(text.slice(word.end, start))) break;
+    if (word.shape === 'lower' && !isNameBeforeLowercaseType(word, anchor, lists)) break;
     start = word.start;
   }
-  const lower = anchor.text.toLowerCase();
-  if (LEADING_TYPES.has(lower) || LEADING_TYPES.has(`${lower}.`)) {
-    end = extendOverNames(text, words, index);
-  }
+  if (isLeadingType(anchor)) end = extendOverNames(text, words, index);
 
   const before = NUMBER_BEFORE.exec(text.slice(Math.max(0, start - 16), start));
   if (before !== null) start -= before[0].length;
@@ -181,7 +173,18 @@ function streetAround(
   const hasNumber = before !== null || after !== null;
   // A street type alone ("Keys", "Avenue") says nothing; it needs a name or a number.
   if (!hasNumber && start === anchor.start && end === anchorEnd) return undefined;
-  return addressAt(start, extendOverParts(text, end, lists), hasNumber ? 0.9 : 0.55);
+  // Below the default floor unless "the corner of A and B" joins it to a surer street.
+  const confidence = hasNumber ? 0.9 : namesStreetAlone(anchor, text, lists) ? 0.55 : 0.45;
+  return addressAt(start, extendOverParts(text, end, lists), confidence);
+}
+
+/**
+ * "árpád fejedelem útja", "Merivälja põik": before a type its language writes in lowercase,
+ * the street's name may be lowercase too, as long as it is not everyday English ("the gate").
+ */
+function isNameBeforeLowercaseType(word: Word, anchor: Word, lists: WordLists): boolean {
+  if (anchor.shape !== 'lower') return false;
+  return !lists.englishWords.has(word.text) && !NAME_PARTICLES.has(word.text);
 }
 
 /** The street's name after a leading type: capitalised words and particles. */
@@ -205,13 +208,15 @@ function extendOverNames(text: string, words: readonly Word[], index: number): n
  * A town line ends where the sentence goes on in lowercase prose ("…, OR 40593 today"),
  * unless a postcode follows ("Lyss, nan 50662").
  */
+const LOWERCASE_WORD = /(?<![\p{L}\p{M}])\p{Ll}[\p{Ll}\p{M}]*(?![\p{L}\p{M}])/gu;
+
 function withoutProse(part: RegExpExecArray | null, lists: WordLists): [string] | null {
   if (part === null) return null;
   const value = part[0];
-  for (const word of value.matchAll(/[ \t]([a-z]+)\b/gu)) {
+  for (const word of value.matchAll(LOWERCASE_WORD)) {
     const rest = value.slice(word.index);
-    if (lists.englishWords.has(word[1] ?? '') && !/\d/u.test(rest)) {
-      const kept = value.slice(0, word.index);
+    if (lists.englishWords.has(word[0]) && !/\d/u.test(rest)) {
+      const kept = value.slice(0, word.index).trimEnd();
       return /[\p{L}\p{N}]/u.test(kept.replace(/^[\s,]+/u, '')) ? [kept] : null;
     }
   }
@@ -250,6 +255,11 @@ function joinCorners(text: string, found: Detection[]): Detection[] {
     joined.push({ ...street });
   }
   return joined;
+}
+
+function withUnitBefore(text: string, street: Detection): Detection {
+  const unit = UNIT_LEADING.exec(text.slice(Math.max(0, street.start - 20), street.start));
+  return unit === null ? street : { ...street, start: street.start - unit[0].length };
 }
 
 function addressAt(start: number, end: number, confidence: number): Detection {

@@ -13,9 +13,10 @@ const ANY_WORD = String.raw`[\p{L}][\p{L}\p{M}'.-]*`;
 const NUMBER = String.raw`\d{1,6}[a-z]?`;
 
 function streetShapes(word: string): RegExp {
-  // Numbers first ("9816 214 Pavlou Drandaki") or a name with its number ("Bygget 91").
+  // Numbers first ("9816 214 Pavlou Drandaki", "106 rúa olmos 44") or a name with its number
+  // ("Bygget 91").
   return new RegExp(
-    String.raw`^(?:(?:${NUMBER}\s+){1,2}${word}(?:[ \t]+${word}){0,3}` +
+    String.raw`^(?:(?:${NUMBER}\s+){1,2}${word}(?:[ \t]+${word}){0,3}(?:[ \t]+${NUMBER}\b)?` +
       String.raw`|${word}(?:[ \t]+${word}){0,3}[ \t]+${NUMBER}(?![\p{L}\p{N}]))`,
     'u',
   );

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { findingsIn, testRedactor } from '../../../test/support/test-redactor.js';
+
+const redactor = await testRedactor();
+
+const addressesIn = async (text: string): Promise<string[]> =>
+  (await findingsIn(redactor, text))
+    .filter((finding) => finding.className === 'STREET_ADDRESS')
+    .map((finding) => finding.value);
+
+describe('address blocks', () => {
+  it.each([
+    ['• 12 Quill Street\n• Apt. 7\n• Harrowgate\n• Ruritania 40321', 'Ruritania 40321'],
+    ['??? 12 Quill Street\n??? Apt. 7\n??? Harrowgate', 'Harrowgate'],
+    ['> 4 Elm Street\n> Hollowby', 'Hollowby'],
+  ])('joins the bulleted or quoted lines of %j', async (text, lastLine) => {
+    const [address] = await addressesIn(text);
+    expect(address?.endsWith(lastLine)).toBe(true);
+    expect(text.endsWith(address ?? '')).toBe(true);
+  });
+
+  it.each([
+    [
+      'she lives at 98 szilva utca 12, kovacsfalu, ruritania 4032',
+      '98 szilva utca 12, kovacsfalu, ruritania 4032',
+    ],
+    [
+      'Ship to 8 Rua Lenta 44, Porto Novo, Ruritania (Portuguese) 4000',
+      '8 Rua Lenta 44, Porto Novo, Ruritania (Portuguese) 4000',
+    ],
+    ['We met at 5 Oak Street, which was closed', '5 Oak Street'],
+    ['Post it to 5 Oak Street, and call me', '5 Oak Street'],
+  ])('takes the town parts that belong to the address in %j', async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+
+  it.each([
+    ['Suite 12 4480 Quillbrook 77', 'Suite 12 4480 Quillbrook 77'],
+    ['Deliver to Apt 3B 17 Harrow Road please', 'Apt 3B 17 Harrow Road'],
+  ])('takes a unit written before its street in %j', async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+});
+
+describe('street types', () => {
+  it.each([
+    ['the office at 98 brenna kovács útja 45 is open', '98 brenna kovács útja 45'],
+    ['Ozolu iela 12, Rīga', 'Ozolu iela 12, Rīga'],
+    ['Her flat is on Calle Mayor 7', 'Calle Mayor 7'],
+    ['Meet me on Quillan Street tonight', 'Quillan Street'],
+    [
+      'the corner of 4 Elm Street and Brevik Summit',
+      'the corner of 4 Elm Street and Brevik Summit',
+    ],
+  ])('finds the street in %j', async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+
+  it.each([
+    'Dinner is at the Quillan Country Club.',
+    'It was signed by the Treaty on European Union',
+    'We walked through the main gate together',
+  ])('finds no street in %j: a type that names something else without a number', async (text) => {
+    expect(await addressesIn(text)).toEqual([]);
+  });
+});
+
+describe('streets after a cue', () => {
+  it('takes the number after a numbered street name', async () => {
+    expect(await addressesIn('Her address: 106 pinheiro velho 44')).toEqual([
+      '106 pinheiro velho 44',
+    ]);
+  });
+});
