@@ -65,7 +65,36 @@ describe('street types', () => {
   });
 });
 
+describe('house numbers and units as other languages write them', () => {
+  it.each([
+    ['Quillgatan 9 Lgh. 175, Norrby', 'Quillgatan 9 Lgh. 175, Norrby'],
+    ['Brenstraße 47b 5 OG\n24906 Quillstadt', 'Brenstraße 47b 5 OG\n24906 Quillstadt'],
+    ['Send it to Quillweg 8, 2e verdieping please', 'Quillweg 8, 2e verdieping'],
+    ['Flurstr. 24 is closed', 'Flurstr. 24'],
+    ['Calle Pino Alto, 3', 'Calle Pino Alto, 3'],
+    ['We moved to Jln. Quillan no 46 last May', 'Jln. Quillan no 46'],
+    ['bulw. Brzozowy 5/5 m. 124', 'bulw. Brzozowy 5/5 m. 124'],
+    ['Brenna Quill 12, Piano 2\n40321 Quillona', 'Brenna Quill 12, Piano 2\n40321 Quillona'],
+  ])('finds all of %j', async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+
+  it.each(['The ballpark 5 miles out is full', 'Apple 5 is out', 'We sold 5 OG prints'])(
+    'finds no address in %j',
+    async (text) => {
+      expect(await addressesIn(text)).toEqual([]);
+    },
+  );
+});
+
 describe('streets after a cue', () => {
+  it('reads a street in lowercase when the whole text is lowercase', async () => {
+    expect(await addressesIn('she lives at 87 quillbrek 69, harrowby')).toEqual([
+      '87 quillbrek 69, harrowby',
+    ]);
+    expect(await addressesIn('the answer is at most 48 words')).toEqual([]);
+  });
+
   it('takes the number after a numbered street name', async () => {
     expect(await addressesIn('Her address: 106 pinheiro velho 44')).toEqual([
       '106 pinheiro velho 44',

@@ -2,10 +2,12 @@ import type { Detection, Detector } from '../detection.js';
 import { loadWordLists, type WordLists } from '../word-lists.js';
 import { cuedStreets } from './cued-address.js';
 import {
+  hasUncommonWord,
   isLeadingType,
   isStreetType,
   NAME_PARTICLES,
   namesStreetAlone,
+  UNIT,
   UNIT_WORDS,
 } from './street-words.js';
 import { wordsOf, type Word } from './words.js';
@@ -45,7 +47,7 @@ const HOUSE_NUMBER = String.raw`\d{1,5}[a-zA-Z]?`;
  */
 const STREET_THEN_POSTCODE = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(?:(?:${STREET_WORD}[ \t]+){1,4}${HOUSE_NUMBER}` +
-    String.raw`|${HOUSE_NUMBER}(?:[ \t]+${STREET_WORD}){1,4})` +
+    String.raw`|${HOUSE_NUMBER}(?:[ \t]+${STREET_WORD}){1,4})(?:[ \t]*,?[ \t]*${UNIT})?` +
     String.raw`(?:[ \t]*,[ \t]*|[ \t]*\n${LINE_LEAD})${POSTCODE}[ \t]+[\p{Lu}][\p{L}\p{M}'-]+`,
   'gu',
 );
@@ -69,12 +71,9 @@ const NEEDS_PROPER_NOUN: ReadonlySet<RegExp> = new Set([
 ]);
 
 const NUMBER_BEFORE = /(?:\d{1,6}[a-z]?\s+){1,2}$/iu;
-const NUMBER_AFTER = /^\s+\d{1,5}[a-z]?\b\.?/iu;
-const UNIT_WORD = String.raw`(?:apt\.?|apartment|suite|unit|#|floor|fl\.)`;
-const UNIT_AFTER = new RegExp(
-  String.raw`^(?:,?${LINE_LEAD}${UNIT_WORD}\s*[\d\p{L}-]{1,6}\b\.?)+`,
-  'iu',
-);
+/** "Oak Street 12", "Linneagata 9b", "Rutkowski 5/5", "Calle Mayor, 3", "Satria no 46". */
+const NUMBER_AFTER = /^,?\s+(?:(?:no|nr|n[º°])\.?\s*)?\d{1,5}[a-z]?(?:\/\d{1,4}[a-z]?)?\b\.?/iu;
+const UNIT_AFTER = new RegExp(String.raw`^(?:,?${LINE_LEAD}${UNIT})+`, 'u');
 /**
  * One more line or comma part of an address: a town, a region, a country (with its language
  * in brackets), a postcode. It may be in lowercase, as a whole address sometimes is;
@@ -85,10 +84,10 @@ const CONTINUATION = new RegExp(
     String.raw`(?=\s*(?:,|\n|$|[.?!](?:\s|$)))`,
   'u',
 );
-/** "… Apt. 819 Rzeszów Poland": after a unit, the town and country on the same line. */
 /** "Suite 913 0547 Bygget 91": a unit written before its street. */
 const UNIT_LEADING =
   /(?<![\p{L}\p{N}])(?:apt\.?|apartment|suite|unit)(?:\s*\d[\d\p{L}-]{0,5})?[ \t]+$/iu;
+/** "… Apt. 819 Rzeszów Poland": after a unit, the town and country on the same line. */
 const UNIT_BEFORE = /(?:apt\.?|apartment|suite|unit)\s*[\d\p{L}-]{1,6}\.?$/iu;
 const TOWN_AFTER_UNIT =
   /^[ \t]+[\p{Lu}][\p{L}\p{M}'-]*(?:[ \t]+[\p{Lu}][\p{L}\p{M}'-]*){0,3}(?:[ \t]+\d{4,5})?(?=[ \t]*(?:[,.?!;)]|\n|$))/u;
@@ -124,7 +123,7 @@ export class AddressDetector implements Detector {
         found.push(addressAt(match.index, end, confidence));
       }
     }
-    for (const street of cuedStreets(text)) {
+    for (const street of cuedStreets(text, lists)) {
       found.push(addressAt(street.start, extendOverParts(text, street.end, lists), 0.75));
     }
     return joinCorners(
@@ -132,19 +131,6 @@ export class AddressDetector implements Detector {
       found.map((street) => withUnitBefore(text, street)),
     );
   }
-}
-
-/**
- * "5 Musicians Of The 70s" is a title: a street's name holds a word that is not everyday
- * English.
- */
-function hasUncommonWord(candidate: string, lists: WordLists): boolean {
-  return wordsOf(candidate).some((word) => {
-    const lower = word.text.toLowerCase();
-    if (lower.length < 3) return false;
-    const singular = lower.replace(/(?<=..)(?:e?s)$/u, '');
-    return !lists.englishWords.has(lower) && !lists.englishWords.has(singular);
-  });
 }
 
 function streetAround(
@@ -163,11 +149,11 @@ function streetAround(
     if (word.shape === 'lower' && !isNameBeforeLowercaseType(word, anchor, lists)) break;
     start = word.start;
   }
-  if (isLeadingType(anchor)) end = extendOverNames(text, words, index);
+  if (isLeadingType(anchor, text)) end = extendOverNames(text, words, index);
 
   const before = NUMBER_BEFORE.exec(text.slice(Math.max(0, start - 16), start));
   if (before !== null) start -= before[0].length;
-  const after = NUMBER_AFTER.exec(text.slice(end, end + 8));
+  const after = NUMBER_AFTER.exec(text.slice(end, end + 16));
   if (after !== null) end += after[0].length;
 
   const hasNumber = before !== null || after !== null;

@@ -1,3 +1,6 @@
+import type { WordLists } from '../word-lists.js';
+import { hasUncommonWord } from './street-words.js';
+
 /**
  * Addresses without a street-type word ("Pivovarská 276", "9816 214 Pavlou Drandaki") are
  * found only right after a phrase that announces an address: "address:", "lives at",
@@ -7,7 +10,10 @@
 const CUE =
   /(?:\baddress(?:\s+is)?\s*:?|\b(?:lives?|living|located|based|is|are|office|moved|stays?)\s+(?:at|in|on|to)|\b(?:sen[dt]|ship(?:ped)?|deliver(?:ed)?|return(?:ed)?|mail(?:ed)?|post(?:ed)?)(?:\s+it)?\s+to)[ \t]*\n?[ \t]*/giu;
 
-/** A word of a street's name: capitalised, or any letters when the cue says "address". */
+/**
+ * A word of a street's name: capitalised, or any letters when the cue says "address" or the
+ * text has no capitals at all.
+ */
 const TITLE_WORD = String.raw`[\p{Lu}][\p{L}\p{M}'.-]*`;
 const ANY_WORD = String.raw`[\p{L}][\p{L}\p{M}'.-]*`;
 const NUMBER = String.raw`\d{1,6}[a-z]?`;
@@ -26,14 +32,18 @@ const AFTER_ANY_CUE = streetShapes(TITLE_WORD);
 const AFTER_ADDRESS_CUE = streetShapes(ANY_WORD);
 
 /** Where each cued street starts and its street part ends; the caller adds town lines. */
-export function cuedStreets(text: string): { start: number; end: number }[] {
+export function cuedStreets(text: string, lists: WordLists): { start: number; end: number }[] {
   const streets: { start: number; end: number }[] = [];
   for (const cue of text.matchAll(CUE)) {
     const start = cue.index + cue[0].length;
     const isAddressCue = /^address/iu.test(cue[0]);
-    const shape = isAddressCue ? AFTER_ADDRESS_CUE : AFTER_ANY_CUE;
+    // Typed all in lowercase, a street's name has no capital to tell it by.
+    const isLowercase = !/\p{Lu}/u.test(text.slice(Math.max(0, cue.index - 200), start + 80));
+    const shape = isAddressCue || isLowercase ? AFTER_ADDRESS_CUE : AFTER_ANY_CUE;
     const street = shape.exec(text.slice(start, start + 80));
     if (street === null) continue;
+    // "the answer is at most 48 words": lowercase everyday words are prose.
+    if (isLowercase && !isAddressCue && !hasUncommonWord(street[0], lists)) continue;
     streets.push({ start, end: start + street[0].replace(/[.'-]+$/u, '').length });
   }
   return streets;
