@@ -1,5 +1,6 @@
 import type { Detection, Detector } from '../detection.js';
 import { loadWordLists, type WordLists } from '../word-lists.js';
+import { isOrganisationAround, isOrganisationWord, isPlaceOrStreet } from './name-context.js';
 import { classifyWord, wordsOf, type Word, type WordKind } from './words.js';
 
 /** Words right before a name that say a name follows. */
@@ -8,15 +9,6 @@ const CUE_WORDS =
   "name's|i am|i'm|this is|ask for|signed|regards|thanks|cc|attn|patient|name|user|" +
   'customer|employee|contact|with|by';
 const NAME_CUE = new RegExp(String.raw`(?:\b(?:${CUE_WORDS})\s*[.:,?-]?\s*)$`, 'iu');
-
-/** Words right after a capitalised run that make it an organisation, not a person. */
-const ORGANISATION_WORDS =
-  'inc|ltd|llc|plc|gmbh|corp|co|company|group|bank|university|college|school|' +
-  'hospital|foundation|institute|orchestra|club|hotel|airlines?|records|press|' +
-  'studios?|office|offices|headquarters|employees|staff|platform|software|' +
-  'technologies|systems|solutions|labs|markets|networks|partners|capital|holdings|' +
-  'ventures';
-const ORGANISATION_AFTER = new RegExp(String.raw`^\s*(?:${ORGANISATION_WORDS})\b`, 'iu');
 
 const MAX_NAME_WORDS = 4;
 
@@ -154,7 +146,7 @@ function isFamilyNameAfter(
   lists: WordLists,
 ): boolean {
   if (previous === undefined || word.shape !== 'title' || word.text.length < 3) return false;
-  if (NEVER_FAMILY.has(word.text.toLowerCase())) return false;
+  if (NEVER_FAMILY.has(word.text.toLowerCase()) || isOrganisationWord(word.text)) return false;
   if (previous.kind === 'initial') return true;
   return previous.kind === 'name' && lists.firstNames.has(previous.word.text.toLowerCase());
 }
@@ -167,10 +159,16 @@ function judgePart(
   const last = part.at(-1)?.word;
   const full = part.filter((entry) => entry.kind !== 'initial');
   if (first === undefined || last === undefined || full.length === 0) return undefined;
-  if (ORGANISATION_AFTER.test(text.slice(last.end, last.end + 16))) return undefined;
 
   const count = (kind: WordKind): number => full.filter((entry) => entry.kind === kind).length;
   const hasCue = NAME_CUE.test(text.slice(Math.max(0, first.start - 24), first.start));
+  const around = {
+    before: text.slice(Math.max(0, first.start - 40), first.start),
+    after: text.slice(last.end, last.end + 80),
+  };
+  if (isOrganisationAround(around, count('name') > 0)) return undefined;
+  if (!hasCue && isPlaceOrStreet(part, around)) return undefined;
+
   const isShouted = full.every((entry) => entry.word.shape === 'upper');
   const isSentenceStart = /(?:^|[.!?:]\s+|\n\s*)$/u.test(
     text.slice(Math.max(0, first.start - 4), first.start),
