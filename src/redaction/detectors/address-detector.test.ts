@@ -87,12 +87,40 @@ describe('house numbers and units as other languages write them', () => {
   );
 });
 
+describe('streets typed in lowercase', () => {
+  it.each([
+    [
+      'maria lind\n\n21 7258 quill road\n apt. 12\n harrowby',
+      '21 7258 quill road\n apt. 12\n harrowby',
+    ],
+    ['send it to 12 oak street please', '12 oak street'],
+  ])('finds the street in %j', async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+
+  it.each(['we walked 5 miles down the road', 'it is 3 km to the main road'])(
+    'finds no street in %j',
+    async (text) => {
+      expect(await addressesIn(text)).toEqual([]);
+    },
+  );
+});
+
 describe('streets after a cue', () => {
   it('reads a street in lowercase when the whole text is lowercase', async () => {
     expect(await addressesIn('she lives at 87 quillbrek 69, harrowby')).toEqual([
       '87 quillbrek 69, harrowby',
     ]);
     expect(await addressesIn('the answer is at most 48 words')).toEqual([]);
+  });
+
+  it("takes a street whose name is a person's, between two numbers", async () => {
+    const text = 'Dana Holt lives at 13 Mirela Brandt 358, Harrowby';
+    expect(await addressesIn(text)).toEqual(['13 Mirela Brandt 358, Harrowby']);
+    expect((await findingsIn(redactor, text)).map((finding) => finding.value)).toEqual([
+      'Dana Holt',
+      '13 Mirela Brandt 358, Harrowby',
+    ]);
   });
 
   it('takes the number after a numbered street name', async () => {

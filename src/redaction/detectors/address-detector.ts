@@ -112,7 +112,8 @@ export class AddressDetector implements Detector {
 
     for (let index = 0; index < words.length; index++) {
       const word = words[index] as Word;
-      if (!isStreetType(word, text, lists)) continue;
+      const isLowercaseStreet = lowercaseStreetStart(text, words, index) !== undefined;
+      if (!isStreetType(word, text, lists) && !isLowercaseStreet) continue;
       const street = streetAround(text, { words, index }, lists);
       if (street !== undefined) found.push(street);
     }
@@ -151,17 +152,55 @@ function streetAround(
   }
   if (isLeadingType(anchor, text)) end = extendOverNames(text, words, index);
 
+  const lowercaseStart = lowercaseStreetStart(text, words, index);
   const before = NUMBER_BEFORE.exec(text.slice(Math.max(0, start - 16), start));
-  if (before !== null) start -= before[0].length;
+  if (lowercaseStart !== undefined) start = lowercaseStart;
+  else if (before !== null) start -= before[0].length;
   const after = NUMBER_AFTER.exec(text.slice(end, end + 16));
   if (after !== null) end += after[0].length;
 
-  const hasNumber = before !== null || after !== null;
+  const hasNumber = lowercaseStart !== undefined || before !== null || after !== null;
   // A street type alone ("Keys", "Avenue") says nothing; it needs a name or a number.
   if (!hasNumber && start === anchor.start && end === anchorEnd) return undefined;
   // Below the default floor unless "the corner of A and B" joins it to a surer street.
   const confidence = hasNumber ? 0.9 : namesStreetAlone(anchor, text, lists) ? 0.55 : 0.45;
   return addressAt(start, extendOverParts(text, end, lists), confidence);
+}
+
+/** English street types, which a text typed in lowercase writes in lowercase too. */
+const LOWERCASE_ENGLISH_TYPES: ReadonlySet<string> = new Set(
+  'street road avenue lane drive boulevard'.split(' '),
+);
+
+/** Words that no street's name holds: "5 miles down the road" is no address. */
+const PROSE_WORDS: ReadonlySet<string> = new Set(
+  (
+    'the a an and or but of in on at to for from with by is are was were be down up over ' +
+    'my your his her our their its this that these those'
+  ).split(' '),
+);
+
+/**
+ * Where "12 oak street" or "7258 center road" starts: a lowercase English street type is a
+ * street's only after its name and a house number.
+ */
+function lowercaseStreetStart(
+  text: string,
+  words: readonly Word[],
+  index: number,
+): number | undefined {
+  const anchor = words[index] as Word;
+  if (anchor.shape !== 'lower' || !LOWERCASE_ENGLISH_TYPES.has(anchor.text)) return undefined;
+  let start = anchor.start;
+  for (let left = index - 1; left >= 0 && left >= index - 3; left--) {
+    const word = words[left] as Word;
+    if (!/^[ \t]+$/u.test(text.slice(word.end, start))) return undefined;
+    if (PROSE_WORDS.has(word.text.toLowerCase())) return undefined;
+    start = word.start;
+    const number = NUMBER_BEFORE.exec(text.slice(Math.max(0, start - 16), start));
+    if (number !== null) return start - number[0].length;
+  }
+  return undefined;
 }
 
 /**

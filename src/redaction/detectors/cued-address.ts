@@ -16,7 +16,7 @@ const CUE =
  */
 const TITLE_WORD = String.raw`[\p{Lu}][\p{L}\p{M}'.-]*`;
 const ANY_WORD = String.raw`[\p{L}][\p{L}\p{M}'.-]*`;
-const NUMBER = String.raw`\d{1,6}[a-z]?`;
+const NUMBER = String.raw`\d{1,6}[a-zA-Z]?`;
 
 function streetShapes(word: string): RegExp {
   // Numbers first ("9816 214 Pavlou Drandaki", "106 rúa olmos 44") or a name with its number

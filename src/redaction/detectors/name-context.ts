@@ -143,7 +143,7 @@ const TOWN_ENDING = new RegExp(`(?:${TOWN_ENDINGS}|abad|pur)$`, 'iu');
 
 /**
  * A place or a street, not a person: "New Quillan", "Quill County", "Harrowton", a lone word
- * after "in" or "flew to", a run before "Street".
+ * after "in" or "flew to", a run before "Street" or between two numbers.
  */
 export function isPlaceOrStreet(
   part: readonly { word: Word; kind: WordKind }[],
@@ -152,6 +152,8 @@ export function isPlaceOrStreet(
   if (STREET_AFTER.test(after) || PLACE_PREFIX.test(before) || PLACE_AFTER.test(after)) {
     return true;
   }
+  // "13 Mitra Bakića 358": words between two numbers are a street's name.
+  if (/\d[ \t]+$/u.test(before) && /^[ \t]+\d/u.test(after)) return true;
   const only = part.length === 1 ? part[0] : undefined;
   if (only === undefined || (only.kind !== 'unknown' && only.kind !== 'name')) return false;
   if (PLACE_BEFORE.test(before)) return true;
