@@ -52,10 +52,21 @@ const STREET_THEN_POSTCODE = new RegExp(
   'gu',
 );
 
+/**
+ * "27 7258 bechtelar knoll\n apt. 12": a line that opens with a house number, then a unit
+ * after it or on the next line, in any case.
+ */
+const NUMBERED_LINE_THEN_UNIT = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])\d{1,6}(?:[ \t]+\d{1,6})?(?:[ \t]+[\p{L}][\p{L}\p{M}'.-]*){1,4}` +
+    String.raw`(?:[ \t]+\d{1,5}[a-zA-Z]?)?[ \t]*,?[ \t]*(?:\n${LINE_LEAD})?${UNIT}`,
+  'gu',
+);
+
 const PATTERNS: readonly [RegExp, number][] = [
   [MILITARY, 0.9],
   [NUMBERED_WITH_UNIT, 0.9],
   [NAMED_WITH_UNIT, 0.85],
+  [NUMBERED_LINE_THEN_UNIT, 0.85],
   [STREET_THEN_POSTCODE, 0.85],
   [NUMBER_NAME_NUMBER, 0.75],
 ];
@@ -68,6 +79,7 @@ const NEEDS_PROPER_NOUN: ReadonlySet<RegExp> = new Set([
   STREET_THEN_POSTCODE,
   NUMBER_NAME_NUMBER,
   NAMED_WITH_UNIT,
+  NUMBERED_LINE_THEN_UNIT,
 ]);
 
 const NUMBER_BEFORE = /(?:\d{1,6}[a-z]?\s+){1,2}$/iu;
