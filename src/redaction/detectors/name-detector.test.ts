@@ -43,3 +43,14 @@ describe('places are not people', () => {
     expect(await peopleIn(text)).toEqual(people);
   });
 });
+
+describe('names typed in lowercase', () => {
+  it.each([
+    ['kristin vodrašek\n\nsee you soon', ['kristin vodrašek']],
+    ['ask kristin today', []],
+    ['maria said hi', []],
+    ['maria pls call', []],
+  ])('in %j finds %j', async (text, people) => {
+    expect(await peopleIn(text)).toEqual(people);
+  });
+});

@@ -285,9 +285,11 @@ function isLowercasePair(
   if (family.shape !== 'lower' || given.text.length < 3 || family.text.length < 3) return false;
   const gap = text.slice(given.end, family.start);
   if (gap !== ' ' && !/^ [a-z]\.? $/u.test(gap)) return false;
-  if (classifyWord(given.text, lists) !== 'name') return false;
-  if (classifyWord(family.text, lists) !== 'name') return false;
-  return lists.firstNames.has(given.text) && lists.lastNames.has(family.text);
+  if (classifyWord(given.text, lists) !== 'name' || !lists.firstNames.has(given.text)) return false;
+  const familyKind = classifyWord(family.text, lists);
+  if (familyKind === 'name') return lists.lastNames.has(family.text);
+  // "kristin crnić": a family name in no list, but no English word either.
+  return familyKind === 'unknown' && family.text.length >= 4;
 }
 
 function personAt(start: number, end: number, confidence: number): Detection {
