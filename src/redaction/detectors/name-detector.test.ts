@@ -39,6 +39,8 @@ describe('places are not people', () => {
     ['She shouted at Janet again', ['Janet']],
     ['Add Mirela Brandt as a beneficiary', ['Mirela Brandt']],
     ['Germán López signed it', ['Germán López']],
+    ['Ten years in Quillmark, Brevalyn is still here', ['Brevalyn']],
+    ['Our founders: Quillmark, Brevalyn and Reed.', ['Quillmark', 'Brevalyn', 'Reed']],
   ])('in %j finds %j', async (text, people) => {
     expect(await peopleIn(text)).toEqual(people);
   });

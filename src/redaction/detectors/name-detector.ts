@@ -71,6 +71,7 @@ function listedWithNames(text: string, words: readonly Word[], found: Detection[
         starts.has(next.start) &&
         LIST_GAP.test(text.slice(word.end, next.start));
       if (!isAfterName && !isBeforeName) continue;
+      if (isPlaceOrStreet([{ word, kind: 'unknown' }], around(text, word, word))) continue;
       added.push(personAt(word.start, word.end, 0.6));
       starts.add(word.start);
       ends.add(word.end);
@@ -151,6 +152,14 @@ function isFamilyNameAfter(
   return previous.kind === 'name' && lists.firstNames.has(previous.word.text.toLowerCase());
 }
 
+/** The text before and after a run, as far as the rules about its neighbours look. */
+function around(text: string, first: Word, last: Word): { before: string; after: string } {
+  return {
+    before: text.slice(Math.max(0, first.start - 40), first.start),
+    after: text.slice(last.end, last.end + 80),
+  };
+}
+
 function judgePart(
   text: string,
   part: readonly { word: Word; kind: WordKind }[],
@@ -162,12 +171,9 @@ function judgePart(
 
   const count = (kind: WordKind): number => full.filter((entry) => entry.kind === kind).length;
   const hasCue = NAME_CUE.test(text.slice(Math.max(0, first.start - 24), first.start));
-  const around = {
-    before: text.slice(Math.max(0, first.start - 40), first.start),
-    after: text.slice(last.end, last.end + 80),
-  };
-  if (isOrganisationAround(around, count('name') > 0)) return undefined;
-  if (!hasCue && isPlaceOrStreet(part, around)) return undefined;
+  const context = around(text, first, last);
+  if (isOrganisationAround(context, count('name') > 0)) return undefined;
+  if (!hasCue && isPlaceOrStreet(part, context)) return undefined;
 
   const isShouted = full.every((entry) => entry.word.shape === 'upper');
   const isSentenceStart = /(?:^|[.!?:]\s+|\n\s*)$/u.test(
