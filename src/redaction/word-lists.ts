@@ -103,7 +103,7 @@ const COMMON_WORDS = (
   'april june july august september october november december name address phone email user ' +
   'bot street mr mrs ms dr prof sir madam miss patient customer meeting tomorrow today ' +
   'yesterday card account bank city country apt suite unit box song album band inc ltd llc ' +
-  'company group'
+  'company group mondays tuesdays wednesdays thursdays fridays saturdays sundays'
 ).split(' ');
 
 /**

@@ -37,11 +37,12 @@ const CAPITALISED = String.raw`[\p{Lu}][\p{L}\p{M}'&-]*`;
 
 /**
  * After the run, on the same line: up to two more capitalised words, or the rest of a list of
- * them ("Hale, Bram and Moss"), then an organisation word.
+ * them ("Hale, Bram and Moss"), then an organisation word ("Orchestra", "and Sons").
  */
 const ORGANISATION_AFTER = new RegExp(
   String.raw`^(?:,[ \t]+${CAPITALISED})*(?:,?[ \t]+(?:and|&)[ \t]+${CAPITALISED})?` +
-    String.raw`(?:[ \t]+${CAPITALISED}){0,2},?[ \t]+(?:${WRITTEN_ORGANISATION_WORDS})\b`,
+    String.raw`(?:[ \t]+${CAPITALISED}){0,2},?[ \t]+(?:(?:and|&)[ \t]+)?` +
+    String.raw`(?:${WRITTEN_ORGANISATION_WORDS})\b`,
   'u',
 );
 const ORGANISATION_WORD = new RegExp(`^(?:${ORGANISATION_WORDS})$`, 'iu');
@@ -106,13 +107,13 @@ const PLACE_BEFORE = new RegExp(
 const FROM_BEFORE = /\bfrom\s+(?:the\s+)?$/iu;
 
 /** Right before the run, the first word of a place's name: "New", "North", "Port", "Lake". */
-const PLACE_PREFIX = new RegExp(
-  String.raw`\b(?:${anyOf(
-    'New North South East West Northern Southern Eastern Western Central Upper Lower ' +
-      'Greater Fort Mount Port Lake Cape Isle',
-  )})\s+$`,
-  'u',
+const PLACE_PREFIXES = anyOf(
+  'New North South East West Northern Southern Eastern Western Central Upper Lower Greater ' +
+    'Fort Mount Port Lake Cape Isle',
 );
+const PLACE_PREFIX = new RegExp(String.raw`\b(?:${PLACE_PREFIXES})\s+$`, 'u');
+/** "West Dariana": the prefix is in the run itself when the lists know it as a family name. */
+const PLACE_PREFIX_WORD = new RegExp(`^(?:${PLACE_PREFIXES})$`, 'u');
 
 /** Right after the run, a word that makes it a place: "Quill Republic", "Harrow County". */
 const PLACE_AFTER = new RegExp(
@@ -133,11 +134,12 @@ const STREET_AFTER = new RegExp(
 );
 
 /**
- * Endings that make an invented word a town: "Harrowton", "Quillville". Not "-berg" or
- * "-land", which end as many family names ("Goldberg", "Hoagland").
+ * Endings that make an invented word a town: "Harrowton", "Quillville", "Brenmouth". Not
+ * "-berg", "-land" or "-field", which end as many family names ("Goldberg", "Hoagland").
  */
 const TOWN_ENDINGS = anyOf(
-  'town ton ville burg burgh borough bury stadt stad dorf heim grad polis',
+  'town ton ville burg burgh borough bury stead mouth shire cester chester port view side ' +
+    'haven stadt stad dorf heim grad polis',
 );
 const TOWN_ENDING = new RegExp(`(?:${TOWN_ENDINGS}|abad|pur)$`, 'iu');
 
@@ -154,6 +156,8 @@ export function isPlaceOrStreet(
   }
   // "13 Mitra Bakića 358": words between two numbers are a street's name.
   if (/\d[ \t]+$/u.test(before) && /^[ \t]+\d/u.test(after)) return true;
+  const [first, second] = part;
+  if (second !== undefined && PLACE_PREFIX_WORD.test(first?.word.text ?? '')) return true;
   const only = part.length === 1 ? part[0] : undefined;
   if (only === undefined || (only.kind !== 'unknown' && only.kind !== 'name')) return false;
   if (PLACE_BEFORE.test(before)) return true;

@@ -21,6 +21,8 @@ describe('organisations are not people', () => {
     ['I work for Bertha Inc', []],
     ['It was signed by Mirela of Quorvex', ['Mirela']],
     ['She studied at the University of Quillan', []],
+    ['Brenlow and Sons announced profits', []],
+    ['The Quorvex LLC office is closed on Mondays.', []],
   ])('in %j finds %j', async (text, people) => {
     expect(await peopleIn(text)).toEqual(people);
   });
@@ -33,6 +35,9 @@ describe('places are not people', () => {
     ['He flew to Brevalyn on Tuesday', []],
     ['We drove to Sofia last spring', []],
     ['She grew up in Quillton', []],
+    ['Brenmouth is a lovely town.', []],
+    ['We visited West Dariana last summer.', []],
+    ['Kanye West sang', ['Kanye West']],
     ['a German car and the Czech team', []],
     ['Labor Day is near', []],
     ['Isaac Lodge Street is closed', []],

@@ -171,6 +171,7 @@ function judgePart(
 
   const count = (kind: WordKind): number => full.filter((entry) => entry.kind === kind).length;
   const hasCue = NAME_CUE.test(text.slice(Math.max(0, first.start - 24), first.start));
+  if (full.every((entry) => isOrganisationWord(entry.word.text))) return undefined;
   const context = around(text, first, last);
   if (isOrganisationAround(context, count('name') > 0)) return undefined;
   if (!hasCue && isPlaceOrStreet(part, context)) return undefined;
