@@ -5,6 +5,7 @@
  * them can be complete; the words beside them are what give them away.
  */
 
+import type { Detection } from '../detection.js';
 import type { Word, WordKind } from './words.js';
 
 /** "a b c" as the alternation "a|b|c". */
@@ -86,6 +87,36 @@ export function isOrganisationAround(
     NAMED_OF_BEFORE.test(before) ||
     ORGANISATION_PREDICATE.test(after)
   );
+}
+
+/**
+ * "I work for Lang, Yundt and Carter": a list of bare family names after words that an
+ * organisation follows is a firm's name.
+ */
+export function withoutFirms(text: string, found: readonly Detection[]): Detection[] {
+  const sorted = [...found].sort((a, b) => a.start - b.start);
+  const firms = new Set<Detection>();
+  let list: Detection[] = [];
+  const close = (): void => {
+    const [first] = list;
+    const before =
+      first === undefined ? '' : text.slice(Math.max(0, first.start - 40), first.start);
+    if (list.length >= 2 && ORGANISATION_BEFORE.test(before))
+      for (const item of list) firms.add(item);
+    list = [];
+  };
+  for (const finding of sorted) {
+    const previous = list.at(-1);
+    const isOneWord = !/\s/u.test(text.slice(finding.start, finding.end));
+    const isNext =
+      previous !== undefined &&
+      /^(?:, | and |, and )$/u.test(text.slice(previous.end, finding.start));
+    if (!isNext) close();
+    if (isOneWord) list.push(finding);
+    else close();
+  }
+  close();
+  return found.filter((finding) => !firms.has(finding));
 }
 
 /** "Bertha Inc": an organisation word is never a family name. */

@@ -22,6 +22,8 @@ describe('organisations are not people', () => {
     ['It was signed by Mirela of Quorvex', ['Mirela']],
     ['She studied at the University of Quillan', []],
     ['Brenlow and Sons announced profits', []],
+    ['I used to work for Hale, Brenlow and Moss until May', []],
+    ['I used to work with Hale, Brenlow and Moss until May', ['Hale', 'Brenlow', 'Moss']],
     ['The Quorvex LLC office is closed on Mondays.', []],
   ])('in %j finds %j', async (text, people) => {
     expect(await peopleIn(text)).toEqual(people);
