@@ -125,6 +125,17 @@ describe('streets after a cue', () => {
     ]);
   });
 
+  it.each([
+    ['Dana Holt lives at 10 Ob brenici 35b, Harrowby', '10 Ob brenici 35b, Harrowby'],
+    [
+      'He lives at 2 Quillan ibn Brenhar sahəsi, 358, Harrowby',
+      '2 Quillan ibn Brenhar sahəsi, 358, Harrowby',
+    ],
+    ['She lives at 5 Brenlow and we visit often', '5 Brenlow'],
+  ])("takes the lowercase words of a cued street's name in %j", async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+
   it('takes the number after a numbered street name', async () => {
     expect(await addressesIn('Her address: 106 pinheiro velho 44')).toEqual([
       '106 pinheiro velho 44',
