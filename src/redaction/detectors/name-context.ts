@@ -155,14 +155,13 @@ const PLACE_AFTER = new RegExp(
   'u',
 );
 
-/** A street type right after the run: "Isaac Lodge Street" is a street. */
-const STREET_AFTER = new RegExp(
-  String.raw`^[ \t]+(?:${anyOf(
-    'Street St\\.? Avenue Ave\\.? Road Rd\\.? Boulevard Blvd\\.? Lane Drive Court Place Square ' +
-      'Terrace Crescent Parkway Highway',
-  )})(?!\p{L})`,
-  'u',
+/** A street type in the run or right after it: "Isaac Lodge Street" is a street. */
+const STREET_TYPES = anyOf(
+  'Street St Avenue Ave Road Rd Boulevard Blvd Lane Drive Court Place Square Terrace ' +
+    'Crescent Parkway Highway',
 );
+const STREET_AFTER = new RegExp(String.raw`^[ \t]+(?:${STREET_TYPES})(?!\p{L})`, 'u');
+const STREET_TYPE = new RegExp(`^(?:${STREET_TYPES})$`, 'u');
 
 /**
  * Endings that make an invented word a town: "Harrowton", "Quillville", "Brenmouth". Not
@@ -185,6 +184,7 @@ export function isPlaceOrStreet(
   if (STREET_AFTER.test(after) || PLACE_PREFIX.test(before) || PLACE_AFTER.test(after)) {
     return true;
   }
+  if (part.slice(1).some((entry) => STREET_TYPE.test(entry.word.text))) return true;
   // "13 Mitra Bakića 358": words between two numbers are a street's name.
   if (/\d[ \t]+$/u.test(before) && /^[ \t]+\d/u.test(after)) return true;
   const [first, second] = part;

@@ -43,6 +43,8 @@ describe('places are not people', () => {
     ['a German car and the Czech team', []],
     ['Labor Day is near', []],
     ['Isaac Lodge Street is closed', []],
+    ['Stop at the corner of 4 Elm Street and Martinez Mall St.', []],
+    ['The big three: Nera Quill Consulting, Brevalyn and Reed.', ['Brevalyn', 'Reed']],
     ['She shouted at Janet again', ['Janet']],
     ['Add Mirela Brandt as a beneficiary', ['Mirela Brandt']],
     ['Germán López signed it', ['Germán López']],

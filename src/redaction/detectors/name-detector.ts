@@ -86,10 +86,13 @@ function listedWithNames(text: string, words: readonly Word[], found: Detection[
   return added;
 }
 
-/** A capitalised word not yet found, not a function word, and not the first of a sentence. */
+/**
+ * A capitalised word not yet found, not a function word or an organisation word, and not the
+ * first of a sentence.
+ */
 function isListItem(text: string, word: Word, starts: ReadonlySet<number>): boolean {
   if (word.shape !== 'title' || starts.has(word.start)) return false;
-  if (NEVER_FAMILY.has(word.text.toLowerCase())) return false;
+  if (NEVER_FAMILY.has(word.text.toLowerCase()) || isOrganisationWord(word.text)) return false;
   return !/(?:^|[.!?]\s+|\n\s*)$/u.test(text.slice(Math.max(0, word.start - 4), word.start));
 }
 
