@@ -74,6 +74,8 @@ describe('house numbers and units as other languages write them', () => {
     ['Calle Pino Alto, 3', 'Calle Pino Alto, 3'],
     ['We moved to Jln. Quillan no 46 last May', 'Jln. Quillan no 46'],
     ['bulw. Brzozowy 5/5 m. 124', 'bulw. Brzozowy 5/5 m. 124'],
+    ['Write to Calle Brenlow s/n, Quillona', 'Calle Brenlow s/n, Quillona'],
+    ['dana quill\n\n68 brenlow qishlog, 58\n apt. 12', '68 brenlow qishlog, 58\n apt. 12'],
     ['Brenna Quill 12, Piano 2\n40321 Quillona', 'Brenna Quill 12, Piano 2\n40321 Quillona'],
   ])('finds all of %j', async (text, value) => {
     expect(await addressesIn(text)).toEqual([value]);

@@ -58,7 +58,7 @@ const STREET_THEN_POSTCODE = new RegExp(
  */
 const NUMBERED_LINE_THEN_UNIT = new RegExp(
   String.raw`(?<![\p{L}\p{N}])\d{1,6}(?:[ \t]+\d{1,6})?(?:[ \t]+[\p{L}][\p{L}\p{M}'.-]*){1,4}` +
-    String.raw`(?:[ \t]+\d{1,5}[a-zA-Z]?)?[ \t]*,?[ \t]*(?:\n${LINE_LEAD})?${UNIT}`,
+    String.raw`(?:,?[ \t]+\d{1,5}[a-zA-Z]?)?[ \t]*,?[ \t]*(?:\n${LINE_LEAD})?${UNIT}`,
   'gu',
 );
 
@@ -83,8 +83,12 @@ const NEEDS_PROPER_NOUN: ReadonlySet<RegExp> = new Set([
 ]);
 
 const NUMBER_BEFORE = /(?:\d{1,6}[a-z]?\s+){1,2}$/iu;
-/** "Oak Street 12", "Linneagata 9b", "Rutkowski 5/5", "Calle Mayor, 3", "Satria no 46". */
-const NUMBER_AFTER = /^,?\s+(?:(?:no|nr|n[º°])\.?\s*)?\d{1,5}[a-z]?(?:\/\d{1,4}[a-z]?)?\b\.?/iu;
+/**
+ * "Oak Street 12", "Linneagata 9b", "Rutkowski 5/5", "Calle Mayor, 3", "Satria no 46", and
+ * "s/n" where a Spanish street has no number.
+ */
+const NUMBER_AFTER =
+  /^,?\s+(?:(?:(?:no|nr|n[º°])\.?\s*)?\d{1,5}[a-z]?(?:\/\d{1,4}[a-z]?)?\b\.?|s\/n\b\.?)/iu;
 const UNIT_AFTER = new RegExp(String.raw`^(?:,?${LINE_LEAD}${UNIT})+`, 'u');
 /**
  * One more line or comma part of an address: a town, a region, a country (with its language
