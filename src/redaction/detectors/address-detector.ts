@@ -1,32 +1,16 @@
 import type { Detection, Detector } from '../detection.js';
 import { loadWordLists, type WordLists } from '../word-lists.js';
 import { cuedStreets } from './cued-address.js';
+import {
+  hasUncommonWord,
+  isLeadingType,
+  isStreetType,
+  NAME_PARTICLES,
+  namesStreetAlone,
+  UNIT,
+  UNIT_WORDS,
+} from './street-words.js';
 import { wordsOf, type Word } from './words.js';
-
-/** Street types written before the street's name ("Rue Dielhère", "ul. Jesionowa"). */
-const LEADING_TYPES: ReadonlySet<string> = new Set(
-  (
-    'rue via viale vicolo piazza corso calle avenida rua travessa ul. ulica avenue quadra ' +
-    'boulevard'
-  ).split(' '),
-);
-
-/** Small words inside street names ("Rue de Tanger", "Via Nuova del Campo"). */
-const NAME_PARTICLES: ReadonlySet<string> = new Set(
-  'de des du del della di da do dos das la le les van von der den am an zu y e'.split(' '),
-);
-
-/** Street types that their own languages write in lowercase ("Trenerys gate", "Király u."). */
-const LOWERCASE_TYPES: ReadonlySet<string> = new Set(
-  'gate gata gatan vej gade vegen veien utca út útja u ul ulica tie katu straße strasse'.split(' '),
-);
-
-/** Unit words; a street's name stops before them. */
-const UNIT_WORDS: ReadonlySet<string> = new Set('apt apartment suite unit floor fl'.split(' '));
-
-/** Compound street words ("Bundesstrasse", "Hersnapvej", "Þverbraut"). */
-const TYPE_ENDING =
-  /(?:strasse|straße|str\.|gasse|weg|platz|allee|vej|gade|gata|gatan|vägen|veien|vegen|straat|laan|braut|katu|utca|útja|tie)$/iu;
 
 const MILITARY =
   /\b(?:PSC|Unit|USNS|USS|USCGC)\s+[\p{L}\d]+(?:,?\s*Box\s+\d+)?,?\s*\n?\s*[AFD]PO\s+A[AEP]\s+\d{5}\b/giu;
@@ -46,6 +30,12 @@ const NAMED_WITH_UNIT =
 const NUMBER_NAME_NUMBER =
   /(?<![\p{L}\p{N}.,:/-])\d{1,6}[ \t]+(?:[\p{Lu}][\p{L}\p{M}'-]+[ \t]+){1,3}\d{1,5}[a-z]?(?![\p{L}\p{N}]|[.,:/-]\d)/gu;
 
+/**
+ * What may open a line of an address block: spaces, a quote mark ("> "), or a bullet ("•",
+ * "-", "*", and "?" where a bullet was lost to a wrong text encoding).
+ */
+const LINE_LEAD = String.raw`[\s>•·*?-]*`;
+
 /** Postcodes as countries write them: 5 or 4 digits, "123 45", "00-950", "1000-001", "1011 AB". */
 const POSTCODE = String.raw`(?:\d{3} \d{2}|\d{2}-\d{3}|\d{4}-\d{3}|\d{4} ?[A-Z]{2}|\d{4,5})`;
 const STREET_WORD = String.raw`[\p{Lu}][\p{L}\p{M}'.-]*`;
@@ -57,8 +47,18 @@ const HOUSE_NUMBER = String.raw`\d{1,5}[a-zA-Z]?`;
  */
 const STREET_THEN_POSTCODE = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(?:(?:${STREET_WORD}[ \t]+){1,4}${HOUSE_NUMBER}` +
-    String.raw`|${HOUSE_NUMBER}(?:[ \t]+${STREET_WORD}){1,4})` +
-    String.raw`(?:[ \t]*,[ \t]*|[ \t]*\n[\s>]*)${POSTCODE}[ \t]+[\p{Lu}][\p{L}\p{M}'-]+`,
+    String.raw`|${HOUSE_NUMBER}(?:[ \t]+${STREET_WORD}){1,4})(?:[ \t]*,?[ \t]*${UNIT})?` +
+    String.raw`(?:[ \t]*,[ \t]*|[ \t]*\n${LINE_LEAD})${POSTCODE}[ \t]+[\p{Lu}][\p{L}\p{M}'-]+`,
+  'gu',
+);
+
+/**
+ * "27 7258 bechtelar knoll\n apt. 12": a line that opens with a house number, then a unit
+ * after it or on the next line, in any case.
+ */
+const NUMBERED_LINE_THEN_UNIT = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])\d{1,6}(?:[ \t]+\d{1,6})?(?:[ \t]+[\p{L}][\p{L}\p{M}'.-]*){1,4}` +
+    String.raw`(?:,?[ \t]+\d{1,5}[a-zA-Z]?)?[ \t]*,?[ \t]*(?:\n${LINE_LEAD})?${UNIT}`,
   'gu',
 );
 
@@ -66,6 +66,7 @@ const PATTERNS: readonly [RegExp, number][] = [
   [MILITARY, 0.9],
   [NUMBERED_WITH_UNIT, 0.9],
   [NAMED_WITH_UNIT, 0.85],
+  [NUMBERED_LINE_THEN_UNIT, 0.85],
   [STREET_THEN_POSTCODE, 0.85],
   [NUMBER_NAME_NUMBER, 0.75],
 ];
@@ -78,15 +79,30 @@ const NEEDS_PROPER_NOUN: ReadonlySet<RegExp> = new Set([
   STREET_THEN_POSTCODE,
   NUMBER_NAME_NUMBER,
   NAMED_WITH_UNIT,
+  NUMBERED_LINE_THEN_UNIT,
 ]);
 
 const NUMBER_BEFORE = /(?:\d{1,6}[a-z]?\s+){1,2}$/iu;
-const NUMBER_AFTER = /^\s+\d{1,5}[a-z]?\b\.?/iu;
-const UNIT_AFTER =
-  /^(?:,?[\s>]*(?:apt\.?|apartment|suite|unit|#|floor|fl\.)\s*[\d\p{L}-]{1,6}\b\.?)+/iu;
-/** One more line or comma part of an address: a town, a region, a country, a postcode. */
-const CONTINUATION =
-  /^(?:\s*,\s*|\s*\n[\s>]*)(?:,\s*)?(?:[\p{Lu}\d][\p{L}\p{M}\d .'-]{0,40}?)(?=\s*(?:,|\n|$|[.?!](?:\s|$)))/u;
+/**
+ * "Oak Street 12", "Linneagata 9b", "Rutkowski 5/5", "Calle Mayor, 3", "Satria no 46", and
+ * "s/n" where a Spanish street has no number.
+ */
+const NUMBER_AFTER =
+  /^,?\s+(?:(?:(?:no|nr|n[º°])\.?\s*)?\d{1,5}[a-z]?(?:\/\d{1,4}[a-z]?)?\b\.?|s\/n\b\.?)/iu;
+const UNIT_AFTER = new RegExp(String.raw`^(?:,?${LINE_LEAD}${UNIT})+`, 'u');
+/**
+ * One more line or comma part of an address: a town, a region, a country (with its language
+ * in brackets), a postcode. It may be in lowercase, as a whole address sometimes is;
+ * `withoutProse` ends it where the sentence goes on.
+ */
+const CONTINUATION = new RegExp(
+  String.raw`^(?:\s*,\s*|\s*\n${LINE_LEAD})(?:,\s*)?(?:[\p{L}\d][\p{L}\p{M}\d .'()-]{0,40}?)` +
+    String.raw`(?=\s*(?:,|\n|$|[.?!](?:\s|$)))`,
+  'u',
+);
+/** "Suite 913 0547 Bygget 91": a unit written before its street. */
+const UNIT_LEADING =
+  /(?<![\p{L}\p{N}])(?:apt\.?|apartment|suite|unit)(?:\s*\d[\d\p{L}-]{0,5})?[ \t]+$/iu;
 /** "… Apt. 819 Rzeszów Poland": after a unit, the town and country on the same line. */
 const UNIT_BEFORE = /(?:apt\.?|apartment|suite|unit)\s*[\d\p{L}-]{1,6}\.?$/iu;
 const TOWN_AFTER_UNIT =
@@ -112,7 +128,8 @@ export class AddressDetector implements Detector {
 
     for (let index = 0; index < words.length; index++) {
       const word = words[index] as Word;
-      if (!isStreetType(word, text, lists)) continue;
+      const isLowercaseStreet = lowercaseStreetStart(text, words, index) !== undefined;
+      if (!isStreetType(word, text, lists) && !isLowercaseStreet) continue;
       const street = streetAround(text, { words, index }, lists);
       if (street !== undefined) found.push(street);
     }
@@ -123,34 +140,14 @@ export class AddressDetector implements Detector {
         found.push(addressAt(match.index, end, confidence));
       }
     }
-    for (const street of cuedStreets(text)) {
+    for (const street of cuedStreets(text, lists)) {
       found.push(addressAt(street.start, extendOverParts(text, street.end, lists), 0.75));
     }
-    return joinCorners(text, found);
+    return joinCorners(
+      text,
+      found.map((street) => withUnitBefore(text, street)),
+    );
   }
-}
-
-/**
- * "5 Musicians Of The 70s" is a title: a street's name holds a word that is not everyday
- * English.
- */
-function hasUncommonWord(candidate: string, lists: WordLists): boolean {
-  return wordsOf(candidate).some((word) => {
-    const lower = word.text.toLowerCase();
-    if (lower.length < 3) return false;
-    const singular = lower.replace(/(?<=..)(?:e?s)$/u, '');
-    return !lists.englishWords.has(lower) && !lists.englishWords.has(singular);
-  });
-}
-
-function isStreetType(word: Word, text: string, lists: WordLists): boolean {
-  const lower = word.text.toLowerCase();
-  if (TYPE_ENDING.test(lower) && word.text.length > 5) return true;
-  const withDot = text[word.end] === '.' ? `${lower}.` : lower;
-  if (LOWERCASE_TYPES.has(lower) || LEADING_TYPES.has(withDot)) return true;
-  // A lowercase "keys" or "way" is prose; a street type is written with a capital.
-  if (word.shape !== 'title' && word.shape !== 'upper') return false;
-  return lists.streetTypes.has(lower) || lists.streetTypes.has(withDot);
 }
 
 function streetAround(
@@ -165,23 +162,70 @@ function streetAround(
 
   for (let left = index - 1; left >= 0 && left >= index - 3; left--) {
     const word = words[left] as Word;
-    if (word.shape === 'lower' || !/^[ \t]+$/u.test(text.slice(word.end, start))) break;
+    if (!/^[ \t]+$/u.test(text.slice(word.end, start))) break;
+    if (word.shape === 'lower' && !isNameBeforeLowercaseType(word, anchor, lists)) break;
     start = word.start;
   }
-  const lower = anchor.text.toLowerCase();
-  if (LEADING_TYPES.has(lower) || LEADING_TYPES.has(`${lower}.`)) {
-    end = extendOverNames(text, words, index);
-  }
+  if (isLeadingType(anchor, text)) end = extendOverNames(text, words, index);
 
+  const lowercaseStart = lowercaseStreetStart(text, words, index);
   const before = NUMBER_BEFORE.exec(text.slice(Math.max(0, start - 16), start));
-  if (before !== null) start -= before[0].length;
-  const after = NUMBER_AFTER.exec(text.slice(end, end + 8));
+  if (lowercaseStart !== undefined) start = lowercaseStart;
+  else if (before !== null) start -= before[0].length;
+  const after = NUMBER_AFTER.exec(text.slice(end, end + 16));
   if (after !== null) end += after[0].length;
 
-  const hasNumber = before !== null || after !== null;
+  const hasNumber = lowercaseStart !== undefined || before !== null || after !== null;
   // A street type alone ("Keys", "Avenue") says nothing; it needs a name or a number.
   if (!hasNumber && start === anchor.start && end === anchorEnd) return undefined;
-  return addressAt(start, extendOverParts(text, end, lists), hasNumber ? 0.9 : 0.55);
+  // Below the default floor unless "the corner of A and B" joins it to a surer street.
+  const confidence = hasNumber ? 0.9 : namesStreetAlone(anchor, text, lists) ? 0.55 : 0.45;
+  return addressAt(start, extendOverParts(text, end, lists), confidence);
+}
+
+/** English street types, which a text typed in lowercase writes in lowercase too. */
+const LOWERCASE_ENGLISH_TYPES: ReadonlySet<string> = new Set(
+  'street road avenue lane drive boulevard'.split(' '),
+);
+
+/** Words that no street's name holds: "5 miles down the road" is no address. */
+const PROSE_WORDS: ReadonlySet<string> = new Set(
+  (
+    'the a an and or but of in on at to for from with by is are was were be down up over ' +
+    'my your his her our their its this that these those'
+  ).split(' '),
+);
+
+/**
+ * Where "12 oak street" or "7258 center road" starts: a lowercase English street type is a
+ * street's only after its name and a house number.
+ */
+function lowercaseStreetStart(
+  text: string,
+  words: readonly Word[],
+  index: number,
+): number | undefined {
+  const anchor = words[index] as Word;
+  if (anchor.shape !== 'lower' || !LOWERCASE_ENGLISH_TYPES.has(anchor.text)) return undefined;
+  let start = anchor.start;
+  for (let left = index - 1; left >= 0 && left >= index - 3; left--) {
+    const word = words[left] as Word;
+    if (!/^[ \t]+$/u.test(text.slice(word.end, start))) return undefined;
+    if (PROSE_WORDS.has(word.text.toLowerCase())) return undefined;
+    start = word.start;
+    const number = NUMBER_BEFORE.exec(text.slice(Math.max(0, start - 16), start));
+    if (number !== null) return start - number[0].length;
+  }
+  return undefined;
+}
+
+/**
+ * "árpád fejedelem útja", "Merivälja põik": before a type its language writes in lowercase,
+ * the street's name may be lowercase too, as long as it is not everyday English ("the gate").
+ */
+function isNameBeforeLowercaseType(word: Word, anchor: Word, lists: WordLists): boolean {
+  if (anchor.shape !== 'lower') return false;
+  return !lists.englishWords.has(word.text) && !NAME_PARTICLES.has(word.text);
 }
 
 /** The street's name after a leading type: capitalised words and particles. */
@@ -205,13 +249,15 @@ function extendOverNames(text: string, words: readonly Word[], index: number): n
  * A town line ends where the sentence goes on in lowercase prose ("…, OR 40593 today"),
  * unless a postcode follows ("Lyss, nan 50662").
  */
+const LOWERCASE_WORD = /(?<![\p{L}\p{M}])\p{Ll}[\p{Ll}\p{M}]*(?![\p{L}\p{M}])/gu;
+
 function withoutProse(part: RegExpExecArray | null, lists: WordLists): [string] | null {
   if (part === null) return null;
   const value = part[0];
-  for (const word of value.matchAll(/[ \t]([a-z]+)\b/gu)) {
+  for (const word of value.matchAll(LOWERCASE_WORD)) {
     const rest = value.slice(word.index);
-    if (lists.englishWords.has(word[1] ?? '') && !/\d/u.test(rest)) {
-      const kept = value.slice(0, word.index);
+    if (lists.englishWords.has(word[0]) && !/\d/u.test(rest)) {
+      const kept = value.slice(0, word.index).trimEnd();
       return /[\p{L}\p{N}]/u.test(kept.replace(/^[\s,]+/u, '')) ? [kept] : null;
     }
   }
@@ -250,6 +296,11 @@ function joinCorners(text: string, found: Detection[]): Detection[] {
     joined.push({ ...street });
   }
   return joined;
+}
+
+function withUnitBefore(text: string, street: Detection): Detection {
+  const unit = UNIT_LEADING.exec(text.slice(Math.max(0, street.start - 20), street.start));
+  return unit === null ? street : { ...street, start: street.start - unit[0].length };
 }
 
 function addressAt(start: number, end: number, confidence: number): Detection {

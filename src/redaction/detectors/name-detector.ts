@@ -1,5 +1,12 @@
 import type { Detection, Detector } from '../detection.js';
 import { loadWordLists, type WordLists } from '../word-lists.js';
+import {
+  isOrganisationAround,
+  isOrganisationWord,
+  isPlaceOrStreet,
+  withoutFirms,
+} from './name-context.js';
+import { lowercaseName } from './lowercase-name.js';
 import { classifyWord, wordsOf, type Word, type WordKind } from './words.js';
 
 /** Words right before a name that say a name follows. */
@@ -8,15 +15,6 @@ const CUE_WORDS =
   "name's|i am|i'm|this is|ask for|signed|regards|thanks|cc|attn|patient|name|user|" +
   'customer|employee|contact|with|by';
 const NAME_CUE = new RegExp(String.raw`(?:\b(?:${CUE_WORDS})\s*[.:,?-]?\s*)$`, 'iu');
-
-/** Words right after a capitalised run that make it an organisation, not a person. */
-const ORGANISATION_WORDS =
-  'inc|ltd|llc|plc|gmbh|corp|co|company|group|bank|university|college|school|' +
-  'hospital|foundation|institute|orchestra|club|hotel|airlines?|records|press|' +
-  'studios?|office|offices|headquarters|employees|staff|platform|software|' +
-  'technologies|systems|solutions|labs|markets|networks|partners|capital|holdings|' +
-  'ventures';
-const ORGANISATION_AFTER = new RegExp(String.raw`^\s*(?:${ORGANISATION_WORDS})\b`, 'iu');
 
 const MAX_NAME_WORDS = 4;
 
@@ -48,7 +46,7 @@ export class NameDetector implements Detector {
       found.push(...judgeRun(text, run, lists));
       index += run.length;
     }
-    return [...found, ...listedWithNames(text, words, found)];
+    return withoutFirms(text, [...found, ...listedWithNames(text, words, found)]);
   }
 }
 
@@ -79,6 +77,7 @@ function listedWithNames(text: string, words: readonly Word[], found: Detection[
         starts.has(next.start) &&
         LIST_GAP.test(text.slice(word.end, next.start));
       if (!isAfterName && !isBeforeName) continue;
+      if (isPlaceOrStreet([{ word, kind: 'unknown' }], around(text, word, word))) continue;
       added.push(personAt(word.start, word.end, 0.6));
       starts.add(word.start);
       ends.add(word.end);
@@ -87,10 +86,13 @@ function listedWithNames(text: string, words: readonly Word[], found: Detection[
   return added;
 }
 
-/** A capitalised word not yet found, not a function word, and not the first of a sentence. */
+/**
+ * A capitalised word not yet found, not a function word or an organisation word, and not the
+ * first of a sentence.
+ */
 function isListItem(text: string, word: Word, starts: ReadonlySet<number>): boolean {
   if (word.shape !== 'title' || starts.has(word.start)) return false;
-  if (NEVER_FAMILY.has(word.text.toLowerCase())) return false;
+  if (NEVER_FAMILY.has(word.text.toLowerCase()) || isOrganisationWord(word.text)) return false;
   return !/(?:^|[.!?]\s+|\n\s*)$/u.test(text.slice(Math.max(0, word.start - 4), word.start));
 }
 
@@ -154,9 +156,17 @@ function isFamilyNameAfter(
   lists: WordLists,
 ): boolean {
   if (previous === undefined || word.shape !== 'title' || word.text.length < 3) return false;
-  if (NEVER_FAMILY.has(word.text.toLowerCase())) return false;
+  if (NEVER_FAMILY.has(word.text.toLowerCase()) || isOrganisationWord(word.text)) return false;
   if (previous.kind === 'initial') return true;
   return previous.kind === 'name' && lists.firstNames.has(previous.word.text.toLowerCase());
+}
+
+/** The text before and after a run, as far as the rules about its neighbours look. */
+function around(text: string, first: Word, last: Word): { before: string; after: string } {
+  return {
+    before: text.slice(Math.max(0, first.start - 40), first.start),
+    after: text.slice(last.end, last.end + 80),
+  };
 }
 
 function judgePart(
@@ -167,10 +177,14 @@ function judgePart(
   const last = part.at(-1)?.word;
   const full = part.filter((entry) => entry.kind !== 'initial');
   if (first === undefined || last === undefined || full.length === 0) return undefined;
-  if (ORGANISATION_AFTER.test(text.slice(last.end, last.end + 16))) return undefined;
 
   const count = (kind: WordKind): number => full.filter((entry) => entry.kind === kind).length;
   const hasCue = NAME_CUE.test(text.slice(Math.max(0, first.start - 24), first.start));
+  if (full.every((entry) => isOrganisationWord(entry.word.text))) return undefined;
+  const context = around(text, first, last);
+  if (isOrganisationAround(context, count('name') > 0)) return undefined;
+  if (!hasCue && isPlaceOrStreet(part, context)) return undefined;
+
   const isShouted = full.every((entry) => entry.word.shape === 'upper');
   const isSentenceStart = /(?:^|[.!?:]\s+|\n\s*)$/u.test(
     text.slice(Math.max(0, first.start - 4), first.start),
@@ -245,51 +259,6 @@ function nameConfidence(counts: PartCounts): number | undefined {
   // "Heather said", "Frank, come here": a name that is also a word, used as a name.
   if (ambiguous === 1) return isPersonContext ? 0.6 : undefined;
   return !isSentenceStart || isPersonContext ? 0.55 : undefined;
-}
-
-/** Right before a lowercase name: a title ("mr. elliott"). */
-const TITLE_BEFORE = /\b(?:mr|mrs|ms|mx|dr|prof)\.?\s+$/iu;
-
-/**
- * Names written all in lowercase: a known given name, an optional middle initial and a
- * known family name ("eva kleist", "benjamin a seiler"), or a known name after a title.
- */
-function lowercaseName(
-  text: string,
-  words: readonly Word[],
-  lists: WordLists,
-): { detection: Detection; wordCount: number } | undefined {
-  const [given, middle, last] = words;
-  if (given?.shape !== 'lower') return undefined;
-  if (
-    isKnownName(given, lists) &&
-    TITLE_BEFORE.test(text.slice(Math.max(0, given.start - 6), given.start))
-  ) {
-    return { detection: personAt(given.start, given.end, 0.7), wordCount: 1 };
-  }
-  const isInitial =
-    middle?.text.length === 1 && /^\.? $/u.test(text.slice(middle.end, last?.start));
-  const family = isInitial ? last : middle;
-  if (family === undefined || !isLowercasePair(text, [given, family], lists)) return undefined;
-  const confidence = isInitial ? 0.65 : 0.6;
-  return { detection: personAt(given.start, family.end, confidence), wordCount: isInitial ? 3 : 2 };
-}
-
-function isKnownName(word: Word, lists: WordLists): boolean {
-  return classifyWord(word.text, lists) === 'name';
-}
-
-function isLowercasePair(
-  text: string,
-  [given, family]: readonly [Word, Word],
-  lists: WordLists,
-): boolean {
-  if (family.shape !== 'lower' || given.text.length < 3 || family.text.length < 3) return false;
-  const gap = text.slice(given.end, family.start);
-  if (gap !== ' ' && !/^ [a-z]\.? $/u.test(gap)) return false;
-  if (classifyWord(given.text, lists) !== 'name') return false;
-  if (classifyWord(family.text, lists) !== 'name') return false;
-  return lists.firstNames.has(given.text) && lists.lastNames.has(family.text);
 }
 
 function personAt(start: number, end: number, confidence: number): Detection {

@@ -42,8 +42,8 @@ function shapeOf(word: string): WordShape {
 
 /**
  * What the word lists say about one word, in any case: a known name that is not an everyday
- * word, a known name that is one too ("Frank", "Rose"), an everyday word, a known place, or
- * none of these.
+ * word, a known name that is one too ("Frank", "Rose"), an everyday word, a known place (or
+ * a people: "German"), or none of these.
  */
 export type WordKind = 'name' | 'ambiguous' | 'common' | 'place' | 'unknown' | 'initial';
 
@@ -53,6 +53,7 @@ const CONTRACTION = /['’](?:m|re|ll|ve|d|t)$/iu;
 export function classifyWord(word: string, lists: WordLists): WordKind {
   const lower = word.toLowerCase();
   if (CONTRACTION.test(lower)) return 'common';
+  if (lists.peoples.has(lower)) return 'place';
   const isKnownName = lists.firstNames.has(lower) || lists.lastNames.has(lower);
   const isCommon = lists.englishWords.has(lower);
   if (isKnownName) return isCommon ? 'ambiguous' : 'name';

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { findingsIn, testRedactor } from '../../../test/support/test-redactor.js';
+
+const redactor = await testRedactor();
+
+const addressesIn = async (text: string): Promise<string[]> =>
+  (await findingsIn(redactor, text))
+    .filter((finding) => finding.className === 'STREET_ADDRESS')
+    .map((finding) => finding.value);
+
+describe('address blocks', () => {
+  it.each([
+    ['• 12 Quill Street\n• Apt. 7\n• Harrowgate\n• Ruritania 40321', 'Ruritania 40321'],
+    ['??? 12 Quill Street\n??? Apt. 7\n??? Harrowgate', 'Harrowgate'],
+    ['> 4 Elm Street\n> Hollowby', 'Hollowby'],
+  ])('joins the bulleted or quoted lines of %j', async (text, lastLine) => {
+    const [address] = await addressesIn(text);
+    expect(address?.endsWith(lastLine)).toBe(true);
+    expect(text.endsWith(address ?? '')).toBe(true);
+  });
+
+  it.each([
+    [
+      'she lives at 98 szilva utca 12, kovacsfalu, ruritania 4032',
+      '98 szilva utca 12, kovacsfalu, ruritania 4032',
+    ],
+    [
+      'Ship to 8 Rua Lenta 44, Porto Novo, Ruritania (Portuguese) 4000',
+      '8 Rua Lenta 44, Porto Novo, Ruritania (Portuguese) 4000',
+    ],
+    ['We met at 5 Oak Street, which was closed', '5 Oak Street'],
+    ['Post it to 5 Oak Street, and call me', '5 Oak Street'],
+  ])('takes the town parts that belong to the address in %j', async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+
+  it.each([
+    ['Suite 12 4480 Quillbrook 77', 'Suite 12 4480 Quillbrook 77'],
+    ['Deliver to Apt 3B 17 Harrow Road please', 'Apt 3B 17 Harrow Road'],
+  ])('takes a unit written before its street in %j', async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+});
+
+describe('street types', () => {
+  it.each([
+    ['the office at 98 brenna kovács útja 45 is open', '98 brenna kovács útja 45'],
+    ['Ozolu iela 12, Rīga', 'Ozolu iela 12, Rīga'],
+    ['Her flat is on Calle Mayor 7', 'Calle Mayor 7'],
+    ['Meet me on Quillan Street tonight', 'Quillan Street'],
+    [
+      'the corner of 4 Elm Street and Brevik Summit',
+      'the corner of 4 Elm Street and Brevik Summit',
+    ],
+  ])('finds the street in %j', async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+
+  it.each([
+    'Dinner is at the Quillan Country Club.',
+    'It was signed by the Treaty on European Union',
+    'We walked through the main gate together',
+  ])('finds no street in %j: a type that names something else without a number', async (text) => {
+    expect(await addressesIn(text)).toEqual([]);
+  });
+});
+
+describe('house numbers and units as other languages write them', () => {
+  it.each([
+    ['Quillgatan 9 Lgh. 175, Norrby', 'Quillgatan 9 Lgh. 175, Norrby'],
+    ['Brenstraße 47b 5 OG\n24906 Quillstadt', 'Brenstraße 47b 5 OG\n24906 Quillstadt'],
+    ['Send it to Quillweg 8, 2e verdieping please', 'Quillweg 8, 2e verdieping'],
+    ['Flurstr. 24 is closed', 'Flurstr. 24'],
+    ['Calle Pino Alto, 3', 'Calle Pino Alto, 3'],
+    ['We moved to Jln. Quillan no 46 last May', 'Jln. Quillan no 46'],
+    ['bulw. Brzozowy 5/5 m. 124', 'bulw. Brzozowy 5/5 m. 124'],
+    ['Write to Calle Brenlow s/n, Quillona', 'Calle Brenlow s/n, Quillona'],
+    ['dana quill\n\n68 brenlow qishlog, 58\n apt. 12', '68 brenlow qishlog, 58\n apt. 12'],
+    ['Brenna Quill 12, Piano 2\n40321 Quillona', 'Brenna Quill 12, Piano 2\n40321 Quillona'],
+  ])('finds all of %j', async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+
+  it.each(['The ballpark 5 miles out is full', 'Apple 5 is out', 'We sold 5 OG prints'])(
+    'finds no address in %j',
+    async (text) => {
+      expect(await addressesIn(text)).toEqual([]);
+    },
+  );
+});
+
+describe('streets typed in lowercase', () => {
+  it.each([
+    [
+      'maria lind\n\n21 7258 quill road\n apt. 12\n harrowby',
+      '21 7258 quill road\n apt. 12\n harrowby',
+    ],
+    ['send it to 12 oak street please', '12 oak street'],
+    ['dana quill\n\n27 7258 brenlow knoll\n apt. 12', '27 7258 brenlow knoll\n apt. 12'],
+  ])('finds the street in %j', async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+
+  it.each([
+    'we walked 5 miles down the road',
+    'it is 3 km to the main road',
+    'we need 2 more chairs for unit 5',
+  ])('finds no street in %j', async (text) => {
+    expect(await addressesIn(text)).toEqual([]);
+  });
+});
+
+describe('streets after a cue', () => {
+  it('reads a street in lowercase when the whole text is lowercase', async () => {
+    expect(await addressesIn('she lives at 87 quillbrek 69, harrowby')).toEqual([
+      '87 quillbrek 69, harrowby',
+    ]);
+    expect(await addressesIn('the answer is at most 48 words')).toEqual([]);
+  });
+
+  it("takes a street whose name is a person's, between two numbers", async () => {
+    const text = 'Dana Holt lives at 13 Mirela Brandt 358, Harrowby';
+    expect(await addressesIn(text)).toEqual(['13 Mirela Brandt 358, Harrowby']);
+    expect((await findingsIn(redactor, text)).map((finding) => finding.value)).toEqual([
+      'Dana Holt',
+      '13 Mirela Brandt 358, Harrowby',
+    ]);
+  });
+
+  it.each([
+    ['Dana Holt lives at 10 Ob brenici 35b, Harrowby', '10 Ob brenici 35b, Harrowby'],
+    [
+      'He lives at 2 Quillan ibn Brenhar sahəsi, 358, Harrowby',
+      '2 Quillan ibn Brenhar sahəsi, 358, Harrowby',
+    ],
+    ['She lives at 5 Brenlow and we visit often', '5 Brenlow'],
+  ])("takes the lowercase words of a cued street's name in %j", async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+
+  it('takes the number after a numbered street name', async () => {
+    expect(await addressesIn('Her address: 106 pinheiro velho 44')).toEqual([
+      '106 pinheiro velho 44',
+    ]);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { findingsIn, testRedactor } from '../../../test/support/test-redactor.js';
+
+const redactor = await testRedactor();
+
+const peopleIn = async (text: string): Promise<string[]> =>
+  (await findingsIn(redactor, text))
+    .filter((finding) => finding.className === 'PERSON')
+    .map((finding) => finding.value);
+
+describe('organisations are not people', () => {
+  it.each([
+    ['I work for Quorvex', []],
+    ['I work for Mirela Brandt now', ['Mirela Brandt']],
+    ['Quorvex is a design agency based in Oslo.', []],
+    ['Quorvex is a 2001 comedy film directed by Mirela Brandt', ['Mirela Brandt']],
+    ['Brevalyn is a nurse.', ['Brevalyn']],
+    ['Mirela Brandt is a company director', ['Mirela Brandt']],
+    ['The Hale, Bram and Moss Orchestra played', []],
+    ['Nera Quill Consulting hired him', []],
+    ['I work for Bertha Inc', []],
+    ['It was signed by Mirela of Quorvex', ['Mirela']],
+    ['She studied at the University of Quillan', []],
+    ['Brenlow and Sons announced profits', []],
+    ['I used to work for Hale, Brenlow and Moss until May', []],
+    ['I used to work with Hale, Brenlow and Moss until May', ['Hale', 'Brenlow', 'Moss']],
+    ['The Quorvex LLC office is closed on Mondays.', []],
+  ])('in %j finds %j', async (text, people) => {
+    expect(await peopleIn(text)).toEqual(people);
+  });
+});
+
+describe('places are not people', () => {
+  it.each([
+    ['Who is coming to Czech Republic with me?', []],
+    ['We moved here from New Quillan', []],
+    ['He flew to Brevalyn on Tuesday', []],
+    ['We drove to Sofia last spring', []],
+    ['She grew up in Quillton', []],
+    ['Brenmouth is a lovely town.', []],
+    ['We visited West Dariana last summer.', []],
+    ['Kanye West sang', ['Kanye West']],
+    ['a German car and the Czech team', []],
+    ['Labor Day is near', []],
+    ['Isaac Lodge Street is closed', []],
+    ['Stop at the corner of 4 Elm Street and Martinez Mall St.', []],
+    ['The big three: Nera Quill Consulting, Brevalyn and Reed.', ['Brevalyn', 'Reed']],
+    ['She shouted at Janet again', ['Janet']],
+    ['Add Mirela Brandt as a beneficiary', ['Mirela Brandt']],
+    ['Germán López signed it', ['Germán López']],
+    ['Ten years in Quillmark, Brevalyn is still here', ['Brevalyn']],
+    ['Our founders: Quillmark, Brevalyn and Reed.', ['Quillmark', 'Brevalyn', 'Reed']],
+  ])('in %j finds %j', async (text, people) => {
+    expect(await peopleIn(text)).toEqual(people);
+  });
+});
+
+describe('names typed in lowercase', () => {
+  it.each([
+    ['kristin vodrašek\n\nsee you soon', ['kristin vodrašek']],
+    ['ask kristin today', []],
+    ['maria said hi', []],
+    ['maria pls call', []],
+  ])('in %j finds %j', async (text, people) => {
+    expect(await peopleIn(text)).toEqual(people);
+  });
+});
