@@ -82,9 +82,9 @@ function scriptedChunk(delta: object, finishReason: string | null = null): strin
   });
 }
 
-/** The scripted upstream's answer, streamed through Moat, as the data of each event. */
-async function scriptedStream(): Promise<{ status: number; events: string[] }> {
-  const stream = await openChatStream(moat.url, {
+/** A streamed chat with the scripted upstream, opened. */
+function openScriptedStream(): ReturnType<typeof openChatStream> {
+  return openChatStream(moat.url, {
     token: moat.adminToken,
     body: {
       model: 'scripted',
@@ -93,6 +93,11 @@ async function scriptedStream(): Promise<{ status: number; events: string[] }> {
       messages: [{ role: 'user', content: 'go' }],
     },
   });
+}
+
+/** The scripted upstream's answer, streamed through Moat, as the data of each event. */
+async function scriptedStream(): Promise<{ status: number; events: string[] }> {
+  const stream = await openScriptedStream();
   const events: string[] = [];
   for await (const data of stream.events) events.push(data);
   return { status: stream.status, events };
@@ -324,34 +329,29 @@ describe('redaction of tool calls', () => {
     expect(JSON.parse(call?.function.arguments ?? '')).toEqual({ to: EMAIL, note: awkward });
   });
 
-  it('blocks a secret inside tool arguments before the upstream sees it', async () => {
-    const from = upstream.received.length;
-    const key = 'ghp_' + 'Zq7Lm2Xc9Vb4Nr8Tw1Ys6Kd3Hf5Jg0Pa2Qe8R';
-    const exchange = replayedExchange();
-    const withSecret = exchange.map((message, index) =>
-      index === 2 ? { ...message, content: JSON.stringify({ token: key }) } : message,
-    );
-    const answer = await post({ model: 'up', tools: [MAIL_TOOL], messages: withSecret });
-
-    expect(answer.status).toBe(422);
-    expect(JSON.stringify(answer.json)).not.toContain(key);
-    expect(upstream.received.length).toBe(from);
-  });
-
-  it('blocks a secret in the arguments of an earlier call', async () => {
-    const from = upstream.received.length;
-    const key = 'ghp_' + 'Zq7Lm2Xc9Vb4Nr8Tw1Ys6Kd3Hf5Jg0Pa2Qe8R';
-    const exchange = replayedExchange() as { tool_calls?: { function: object }[] }[];
+  /** The replayed exchange with `key` in the tool's result, or in the earlier call's arguments. */
+  function withSecret(place: 'result' | 'arguments', key: string): object[] {
+    const exchange = replayedExchange() as { content?: unknown; tool_calls?: WireCall[] }[];
     const call = exchange[1]?.tool_calls?.[0];
-    if (call !== undefined) {
-      call.function = { name: 'send_mail', arguments: JSON.stringify({ auth: key }) };
-    }
-    const answer = await post({ model: 'up', tools: [MAIL_TOOL], messages: exchange });
+    if (place === 'arguments' && call !== undefined) call.function.arguments = `{"auth":"${key}"}`;
+    const result = exchange[2];
+    if (place === 'result' && result !== undefined) result.content = `{"token":"${key}"}`;
+    return exchange;
+  }
 
-    expect(answer.status).toBe(422);
-    expect(JSON.stringify(answer.json)).not.toContain(key);
-    expect(upstream.received.length).toBe(from);
-  });
+  it.each(['result', 'arguments'] as const)(
+    'blocks a secret in the tool %s before the upstream sees it',
+    async (place) => {
+      const from = upstream.received.length;
+      const key = 'ghp_' + 'Zq7Lm2Xc9Vb4Nr8Tw1Ys6Kd3Hf5Jg0Pa2Qe8R';
+      const messages = withSecret(place, key);
+      const answer = await post({ model: 'up', tools: [MAIL_TOOL], messages });
+
+      expect(answer.status).toBe(422);
+      expect(JSON.stringify(answer.json)).not.toContain(key);
+      expect(upstream.received.length).toBe(from);
+    },
+  );
 
   it('refuses to save a tool exchange to memory rather than save part of it', async () => {
     const from = upstream.received.length;
@@ -450,15 +450,7 @@ describe('streamed calls from upstreams as they really send them', () => {
     const held = new Promise<void>((resolve) => (finish = resolve));
     scriptedEvents = [piece(0, 'a', '{"to":'), held, piece(0, 'a', '"x"}'), '[DONE]'];
 
-    const stream = await openChatStream(moat.url, {
-      token: moat.adminToken,
-      body: {
-        model: 'scripted',
-        stream: true,
-        tools: [MAIL_TOOL],
-        messages: [{ role: 'user', content: 'go' }],
-      },
-    });
+    const stream = await openScriptedStream();
     expect(stream.status).toBe(200);
     const first = await stream.events.next();
     expect(JSON.parse(String(first.value))).toMatchObject({

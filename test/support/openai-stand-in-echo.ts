@@ -12,13 +12,17 @@ export function lastMessageText(messages: unknown): string {
 }
 
 export function echoCompletion(model: string, text: string): Buffer {
+  return completionBody(model, { role: 'assistant', content: text }, 'stop');
+}
+
+function completionBody(model: string, message: object, finishReason: string): Buffer {
   return Buffer.from(
     JSON.stringify({
       id: 'chatcmpl-stand-in-echo',
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model,
-      choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+      choices: [{ index: 0, message, finish_reason: finishReason }],
       usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
     }),
   );
@@ -70,22 +74,8 @@ export function toolCallCompletion(model: string, name: string, argumentsJson: s
     type: 'function',
     function: { name, arguments: argumentsJson },
   };
-  return Buffer.from(
-    JSON.stringify({
-      id: 'chatcmpl-stand-in-tool',
-      object: 'chat.completion',
-      created: Math.floor(Date.now() / 1000),
-      model,
-      choices: [
-        {
-          index: 0,
-          message: { role: 'assistant', content: null, tool_calls: [toolCall] },
-          finish_reason: 'tool_calls',
-        },
-      ],
-      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-    }),
-  );
+  const message = { role: 'assistant', content: null, tool_calls: [toolCall] };
+  return completionBody(model, message, 'tool_calls');
 }
 
 /** A tool call streamed as servers send it: id and name first, the arguments in pieces. */
