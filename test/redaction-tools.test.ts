@@ -390,6 +390,47 @@ describe('the usual tool loop', () => {
 });
 
 describe('tool definitions', () => {
+  it('scans descriptions, parameter schemas and stop sequences like the messages', async () => {
+    const from = upstream.received.length;
+    const tool = {
+      type: 'function',
+      function: {
+        name: 'lookup',
+        description: `Ask ${EMAIL} or ring ${PHONE}; card ${CARD}.`,
+        parameters: {
+          type: 'object',
+          properties: { [EMAIL]: { type: 'string', description: `for ${NAME}` } },
+        },
+      },
+    };
+    const answer = await post({
+      model: 'up',
+      tools: [tool],
+      stop: [EMAIL],
+      messages: [{ role: 'user', content: `Write to ${EMAIL}.` }],
+    });
+
+    expect(answer.status).toBe(200);
+    const [seen] = upstreamBodiesSince(from) as (UpstreamBody & { stop?: string[] })[];
+    for (const value of PROTECTED) expect(JSON.stringify(seen)).not.toContain(value);
+    expect(seen?.tools).toEqual([
+      {
+        type: 'function',
+        function: {
+          name: 'lookup',
+          description: 'Ask <EMAIL_1> or ring <PHONE_1>; card [REDACTED CARD].',
+          parameters: {
+            type: 'object',
+            properties: { '<EMAIL_1>': { type: 'string', description: 'for <PERSON_1>' } },
+          },
+        },
+      },
+    ]);
+    // The same value has the same placeholder everywhere, so the stop sequence still stops.
+    expect(seen?.stop).toEqual(['<EMAIL_1>']);
+    expect(seen?.messages[0]?.content).toBe('Write to <EMAIL_1>.');
+  });
+
   it('refuses a parameter schema nested 20,000 deep with a 400 naming it', async () => {
     // Written by hand: JSON.stringify itself cannot go this deep.
     const deep = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;

@@ -21,6 +21,10 @@ const PHONE = '+44 20 7946 0321';
 const CARD = '4111 1111 1111 1111';
 const PROMPT = `Hello, I am ${NAME}. Mail ${EMAIL} or ring ${PHONE}; card ${CARD}.`;
 const SHOWN = `Hello, I am ${NAME}. Mail ${EMAIL} or ring ${PHONE}; card [REDACTED CARD].`;
+/** Plain text after the values, so that the answer streams in many pieces. */
+const FILLER =
+  'The rest of this answer is plain text about nothing in particular, long enough to be ' +
+  'sent in many pieces while the newest words are held back for the scan.';
 const PROTECTED = [NAME, EMAIL, PHONE, CARD, 'Whitfield', '7946', '1111'];
 
 /**
@@ -92,7 +96,7 @@ describe('redaction on the request path', () => {
     const from = upstream.received.length;
     const stream = await openChatStream(moat.url, {
       token: moat.adminToken,
-      body: chat(PROMPT, { stream: true }),
+      body: chat(`${PROMPT} ${FILLER}`, { stream: true }),
     });
     const pieces: string[] = [];
     for await (const data of stream.events) {
@@ -102,7 +106,7 @@ describe('redaction on the request path', () => {
       if (content !== undefined && content !== '') pieces.push(content);
     }
 
-    expect(pieces.join('')).toBe(SHOWN);
+    expect(pieces.join('')).toBe(`${SHOWN} ${FILLER}`);
     expect(pieces.length).toBeGreaterThan(5);
     for (const piece of pieces) expect(piece).not.toMatch(/<[A-Z_0-9]*>?|[A-Z]+_\d+>/u);
     for (const value of PROTECTED) expect(receivedSince(from)).not.toContain(value);

@@ -21,12 +21,15 @@ describe('stopping Moat while answers are streaming', () => {
         }),
       ),
     );
-    const tails = streams.map(async (stream) => {
-      const events: string[] = [];
+    const received = streams.map((): string[] => []);
+    const tails = streams.map(async (stream, index) => {
+      const events = received[index] ?? [];
       for await (const data of stream.events) events.push(data);
       return events;
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Answers reach the caller some way behind the model (redaction holds a tail back), so
+    // wait until both streams have sent text before stopping.
+    await waitFor(() => received.every((events) => events.length >= 2));
 
     const stoppedAt = performance.now();
     await moat.stop();
@@ -66,3 +69,11 @@ describe('stopping Moat while answers are streaming', () => {
     }
   });
 });
+
+async function waitFor(isDone: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const startedMs = performance.now();
+  while (!isDone()) {
+    if (performance.now() - startedMs > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,7 +1,13 @@
 import type { RedactionSession } from './redaction-session.js';
 
-/** Below this much text a streamed answer is held until a space shows a word is whole. */
-const MAX_HELD_CHARS = 256;
+/**
+ * How much of a streamed answer is always held back, so that a value holding spaces (a
+ * grouped card or phone number, an IBAN, a passphrase) is still whole in the text scanned
+ * when its first words are released.
+ */
+const HELD_TAIL_CHARS = 64;
+/** A run without white space is held whole up to this length: a token is never cut shorter. */
+const MAX_WORD_CHARS = 4096;
 /**
  * How much of the text already sent is scanned again in front of the next piece, so that a
  * value is still recognised when the words that make it one came in an earlier piece
@@ -16,11 +22,11 @@ const BLOCK_END = /-----END [^\n]*?-----/u;
 
 /**
  * Policy for a streamed answer on its way back to the caller, then restoring of the
- * request's placeholders. Text is released at word boundaries only, so a token-like value
- * (a key, an email address) is never cut in two between scans; at most MAX_HELD_CHARS are
- * held when no space comes, and a private-key block is held until it ends. Each piece is
- * scanned after the end of the text already sent, and only the new piece is changed.
- * Placeholders split between chunks are handled by the restorer.
+ * request's placeholders. Text is released at white space, never inside a word or a
+ * finding, and always HELD_TAIL_CHARS behind the newest text; a run without white space is
+ * held up to MAX_WORD_CHARS, and a private-key block until it ends. Each piece is scanned
+ * together with the end of the text already sent and the text still held, and only the
+ * piece is changed. Placeholders split between chunks are handled by the restorer.
  */
 export class AnswerFilter {
   readonly #session: RedactionSession;
@@ -38,31 +44,35 @@ export class AnswerFilter {
   /** The part of the answer that is safe to send now; may be empty. */
   async push(chunk: string): Promise<string> {
     if (!this.#isScanning) return this.#restorer.push(chunk);
-    const text = this.#held + chunk;
-    const cut = cutAt(text);
-    this.#held = text.slice(cut);
-    return this.#release(text.slice(0, cut));
+    this.#held += chunk;
+    return this.#release(cutAt(this.#held));
   }
 
   /** Whatever is still held, at the end of the answer. */
   async end(): Promise<string> {
-    const rest = this.#held;
+    const released = this.#isScanning
+      ? await this.#release(this.#held.length)
+      : this.#restorer.push(this.#held);
     this.#held = '';
-    const released = this.#isScanning ? await this.#release(rest) : this.#restorer.push(rest);
     return released + this.#restorer.end();
   }
 
-  async #release(text: string): Promise<string> {
-    if (text.length === 0) return '';
-    const shown = await this.#session.protectAfter(this.#sentTail, text, 'caller');
-    this.#sentTail = (this.#sentTail + text).slice(-CONTEXT_CHARS);
-    return this.#restorer.push(shown);
+  async #release(limit: number): Promise<string> {
+    if (limit === 0) return '';
+    const context = this.#sentTail;
+    const stream = { context, text: this.#held, limit };
+    const piece = await this.#session.protectPrefix(stream, 'caller');
+    const sent = this.#held.slice(0, piece.taken);
+    this.#held = this.#held.slice(piece.taken);
+    this.#sentTail = (context + sent).slice(-CONTEXT_CHARS);
+    return this.#restorer.push(piece.text);
   }
 }
 
 /**
- * Where held text may be cut: before a key block that has not ended yet, else after the
- * last white space, unless the word after it is already longer than any value.
+ * How much of the held text may go: up to the last white space at least HELD_TAIL_CHARS
+ * before its end, or before a key block that has not ended yet; a run without white space
+ * longer than any token goes up to the tail.
  */
 function cutAt(text: string): number {
   const blockStart = text.lastIndexOf(BLOCK_START);
@@ -70,13 +80,14 @@ function cutAt(text: string): number {
   if (blockStart >= 0 && blockEnd === null) {
     // A "block" larger than any key is not held further.
     if (text.length - blockStart > MAX_HELD_BLOCK_CHARS) return text.length;
-    return lastSpace(text.slice(0, blockStart));
+    return lastSpace(
+      text.slice(0, Math.max(0, Math.min(blockStart, text.length - HELD_TAIL_CHARS))),
+    );
   }
-  const space = lastSpace(text);
-  // A block that has ended goes out whole, its end line included.
-  const afterBlock = blockEnd === null ? 0 : blockStart + blockEnd.index + blockEnd[0].length;
-  if (afterBlock > space) return afterBlock;
-  return text.length - space > MAX_HELD_CHARS ? text.length : space;
+  const limit = text.length - HELD_TAIL_CHARS;
+  if (limit <= 0) return 0;
+  const space = lastSpace(text.slice(0, limit));
+  return space === 0 && limit > MAX_WORD_CHARS ? limit : space;
 }
 
 function lastSpace(text: string): number {

@@ -7,6 +7,11 @@ export interface Detection {
   confidence: number;
   /** For phone numbers: the region the number belongs to, when known. */
   region?: string;
+  /**
+   * The classes of other findings merged into this span (see `resolveOverlaps`): policy
+   * takes the strictest action of all of them.
+   */
+  mergedClasses?: readonly string[];
 }
 
 /** A detector looks at the whole text and returns its findings in any order. */

@@ -1,22 +1,86 @@
+/**
+ * The text detectors read: characters that change how a value looks but not what it is are
+ * replaced by the plain ones detectors know, so formatting cannot hide a value.
+ *
+ * - Full-width forms (`ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ`) and the small and ideographic `@` and
+ *   full stops become ASCII.
+ * - Every kind of space (no-break, narrow no-break as French groups digits, thin) becomes a
+ *   space, and the dashes used inside numbers (hyphen, non-breaking hyphen, figure dash, en
+ *   dash, minus sign) become `-`. The em dash, which separates words, is left alone.
+ * - Digits of other scripts (`٤١١١`, `𝟒𝟏𝟏𝟏`) become ASCII digits.
+ * - Invisible format characters (zero-width space and joiners, soft hyphen, word joiner,
+ *   byte-order mark, direction marks) are left out.
+ *
+ * Findings are mapped back to the original text, so a replacement covers the value with
+ * whatever was hidden inside it. Text with none of these characters is read as it is.
+ */
+export interface FoldedText {
+  text: string;
+  /**
+   * Where each code unit of `text` came from in the original, and one entry more for the
+   * end; undefined when nothing was changed and offsets are the same.
+   */
+  origins: Int32Array | undefined;
+}
+
+/** Any character that folding changes; ASCII spaces, dashes and digits are left out. */
+const NEEDS_FOLDING =
+  /(?![ \d])[\p{Zs}\p{Cf}\p{Nd}\uff01-\uff5e\u2010-\u2013\u2212\ufe63\u3002\ufe52\uff61\ufe6b]/u;
+
+const SPACE = /\p{Zs}/u;
+const FORMAT = /\p{Cf}/u;
+const DIGIT = /\p{Nd}/u;
 const FULL_WIDTH_FIRST = 0xff01;
 const FULL_WIDTH_LAST = 0xff5e;
 const FULL_WIDTH_OFFSET = 0xfee0;
+const DASHES: ReadonlySet<number> = new Set([0x2010, 0x2011, 0x2012, 0x2013, 0x2212, 0xfe63]);
+const STOPS: ReadonlySet<number> = new Set([0x3002, 0xfe52, 0xff61]);
+const SMALL_AT = 0xfe6b;
+
+export function foldText(text: string): FoldedText {
+  if (!NEEDS_FOLDING.test(text)) return { text, origins: undefined };
+
+  const units: string[] = [];
+  const origins: number[] = [];
+  let at = 0;
+  for (const character of text) {
+    const folded = foldCharacter(character);
+    for (let unit = 0; unit < folded.length; unit++) origins.push(at);
+    units.push(folded);
+    at += character.length;
+  }
+  origins.push(text.length);
+  return { text: units.join(''), origins: Int32Array.from(origins) };
+}
+
+function foldCharacter(character: string): string {
+  const code = character.codePointAt(0) ?? 0;
+  if (code < 0x80) return character;
+  if (code >= FULL_WIDTH_FIRST && code <= FULL_WIDTH_LAST) {
+    return String.fromCharCode(code - FULL_WIDTH_OFFSET);
+  }
+  if (DASHES.has(code)) return '-';
+  if (STOPS.has(code)) return '.';
+  if (code === SMALL_AT) return '@';
+  if (SPACE.test(character)) return ' ';
+  if (FORMAT.test(character)) return '';
+  if (DIGIT.test(character)) return String(digitValue(code));
+  return character;
+}
+
+const digitValues = new Map<number, number>();
 
 /**
- * Full-width forms (`ｊｏｈｎ＠ｅｘａｍｐｌｅ．ｃｏｍ`) folded to ASCII, one code unit for one,
- * so that every offset found in the folded text is an offset in the original too.
+ * The value of a decimal digit of any script. Unicode gives each script its digits as a run
+ * of ten in order, some runs back to back (the mathematical digits), so the value is the
+ * distance from the start of the run of digits, modulo ten.
  */
-export function foldFullWidth(text: string): string {
-  if (!/[\uff01-\uff5e\u3000]/u.test(text)) return text;
-
-  let folded = '';
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code >= FULL_WIDTH_FIRST && code <= FULL_WIDTH_LAST) {
-      folded += String.fromCharCode(code - FULL_WIDTH_OFFSET);
-    } else {
-      folded += code === 0x3000 ? ' ' : (text[index] ?? '');
-    }
-  }
-  return folded;
+function digitValue(code: number): number {
+  const known = digitValues.get(code);
+  if (known !== undefined) return known;
+  let first = code;
+  while (DIGIT.test(String.fromCodePoint(first - 1))) first--;
+  const value = (code - first) % 10;
+  digitValues.set(code, value);
+  return value;
 }

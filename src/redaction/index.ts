@@ -23,3 +23,4 @@ export { StreamRestorer } from './stream-restorer.js';
 export { createRedactor } from './create-redactor.js';
 export type { RedactionSettings } from './redaction-settings.js';
 export { AnswerFilter } from './answer-filter.js';
+export type { ProtectedText } from './scan-view.js';

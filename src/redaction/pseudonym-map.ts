@@ -1,5 +1,7 @@
 import { labelFor, PLACEHOLDER_PATTERN } from './placeholders.js';
 
+const MAX_RESERVED_NUMBER = 900_000;
+
 /**
  * One request's placeholders and the values behind them. It lives in memory for one request
  * only and is never logged or stored. The same value gets the same placeholder every time
@@ -23,6 +25,23 @@ export class PseudonymMap {
     this.#placeholderByValue.set(key, placeholder);
     this.#valueByPlaceholder.set(placeholder, value);
     return placeholder;
+  }
+
+  /**
+   * Numbers this request's placeholders above any placeholder-shaped text already in
+   * `text`, so that `<EMAIL_1>` written by the caller (or found in a tool's result) is never
+   * taken for one of Moat's and restored into a value.
+   */
+  reserveNumbersIn(text: string): void {
+    if (!text.includes('<')) return;
+    for (const [written] of text.matchAll(PLACEHOLDER_PATTERN)) {
+      const cut = written.lastIndexOf('_');
+      const label = written.slice(1, cut);
+      const number = Number(written.slice(cut + 1, -1));
+      // Past this a placeholder would outgrow the shape restoring looks for.
+      if (number >= MAX_RESERVED_NUMBER) continue;
+      if (number > (this.#countByLabel.get(label) ?? 0)) this.#countByLabel.set(label, number);
+    }
   }
 
   get size(): number {

@@ -107,6 +107,7 @@ export class RedactionSession {
    */
   async protectTexts(texts: readonly ProtectedText[], direction: Direction): Promise<string[]> {
     if (this.allowsEverything(direction)) return texts.map(({ text }) => text);
+    for (const { text } of texts) this.#map.reserveNumbersIn(text);
     const views = texts.map(scanViewOf);
     const findings: Detection[][][] = [];
     for (const view of views) {
@@ -129,21 +130,30 @@ export class RedactionSession {
   #refuseBlocked(findings: readonly Detection[], direction: Direction): void {
     const blocked = new Set<string>();
     for (const detection of findings) {
-      if (this.#redactor.policy.actionFor(detection.className, direction) !== 'block') continue;
-      blocked.add(detection.className);
-      this.#count(detection.className, direction, 'block');
+      for (const className of classesOf(detection)) {
+        if (this.#redactor.policy.actionFor(className, direction) !== 'block') continue;
+        blocked.add(className);
+        this.#count(className, direction, 'block');
+      }
     }
     if (blocked.size > 0) throw blockedError(blocked);
   }
 
   /**
-   * Protects `text`, which follows `context` (text already dealt with, such as the end of
-   * an answer already sent), scanning both together so that a value whose telling words lie
-   * in the context is still found. Only `text` is changed and only its findings are counted;
-   * a finding that began in the context is replaced from where `text` begins.
+   * Protects the first `limit` characters of `text`, which follows `context` (the end of an
+   * answer already sent): for a stream, whose text so far is `text` and whose next piece to
+   * send is its first `limit` characters. Context, piece and the text after it are scanned
+   * together, so a value is found whether the words that make it one came before the piece,
+   * in it, or after it. The piece is never cut inside a finding: when one runs past
+   * `limit`, the piece ends where it starts. Only the piece is changed and only its findings
+   * are counted; a finding that began in the context is replaced from where the piece
+   * begins. Returns the protected piece and how much of `text` it took.
    */
-  async protectAfter(context: string, text: string, direction: Direction): Promise<string> {
-    if (this.allowsEverything(direction)) return text;
+  async protectPrefix(
+    { context, text, limit }: { context: string; text: string; limit: number },
+    direction: Direction,
+  ): Promise<{ text: string; taken: number }> {
+    if (this.allowsEverything(direction)) return { text: text.slice(0, limit), taken: limit };
     const offset = context.length;
     const findings = (await this.#redactor.scan(context + text))
       .filter((finding) => finding.end > offset)
@@ -152,8 +162,12 @@ export class RedactionSession {
         start: Math.max(0, finding.start - offset),
         end: finding.end - offset,
       }));
-    this.#refuseBlocked(findings, direction);
-    return this.#replace(plainPiece(text), findings, direction);
+    let taken = limit;
+    const across = findings.find((finding) => finding.start < taken && finding.end > taken);
+    if (across !== undefined) taken = across.start;
+    const inPiece = findings.filter((finding) => finding.end <= taken);
+    this.#refuseBlocked(inPiece, direction);
+    return { text: this.#replace(plainPiece(text.slice(0, taken)), inPiece, direction), taken };
   }
 
   /** `text` with this request's placeholders put back, and nothing else done. */
@@ -174,20 +188,38 @@ export class RedactionSession {
     let result = '';
     let copiedUpTo = 0;
     for (const finding of findings) {
-      const action = this.#actionFor(finding.className, direction);
+      const { className, action } = this.#strictestFor(finding, direction);
       if (action === 'allow') continue;
 
-      this.#count(finding.className, direction, action);
+      this.#count(className, direction, action);
       const value = text.slice(finding.start, finding.end);
       result += text.slice(copiedUpTo, finding.start);
       result += quote(
-        action === 'mask'
-          ? maskFor(finding.className)
-          : this.#map.placeholderFor(finding.className, value),
+        action === 'mask' ? maskFor(className) : this.#map.placeholderFor(className, value),
       );
       copiedUpTo = finding.end;
     }
     return result + text.slice(copiedUpTo);
+  }
+
+  /**
+   * The strictest action policy takes on any class of a finding, and the class it is taken
+   * for: a card inside an email address is masked if either class says so. The finding's
+   * own class wins a tie.
+   */
+  #strictestFor(
+    finding: Detection,
+    direction: Direction,
+  ): { className: string; action: PolicyAction } {
+    let strictest = {
+      className: finding.className,
+      action: this.#actionFor(finding.className, direction),
+    };
+    for (const className of finding.mergedClasses ?? []) {
+      const action = this.#actionFor(className, direction);
+      if (STRICTNESS[action] > STRICTNESS[strictest.action]) strictest = { className, action };
+    }
+    return strictest;
   }
 
   /**
@@ -206,6 +238,12 @@ export class RedactionSession {
     tally.count++;
     this.#tallies.set(key, tally);
   }
+}
+
+const STRICTNESS: Record<PolicyAction, number> = { allow: 0, pseudonymize: 1, mask: 2, block: 3 };
+
+function classesOf(detection: Detection): readonly string[] {
+  return [detection.className, ...(detection.mergedClasses ?? [])];
 }
 
 function blockedError(blocked: ReadonlySet<string>): MoatError {

@@ -144,25 +144,151 @@ describe('policy', () => {
     const block =
       '-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4\n' +
       '-----END RSA PRIVATE KEY-----';
-    const pieces = ['Here it is:\n', ...(block.match(/[\s\S]{1,7}/gu) ?? []), '\nkeep it safe'];
+    const intro = 'Here it is, the key you asked for, with its header and its footer lines:\n';
+    const pieces = [intro, ...(block.match(/[\s\S]{1,7}/gu) ?? []), '\nkeep it safe'];
     const sent = await streamed(pieces);
 
-    expect(sent.join('')).toBe('Here it is:\n[REDACTED SECRET]\nkeep it safe');
+    expect(sent.join('')).toBe(`${intro}[REDACTED SECRET]\nkeep it safe`);
     for (const piece of sent) expect(piece).not.toContain('MIIB');
-    expect(sent[0]).toBe('Here it is:\n');
+    expect(sent.slice(0, 3).join('')).toContain('Here it is');
   });
 
-  it('cuts a long chunk at its last space, not in the middle of a word', async () => {
+  it('holds the newest text back, so a grouped number is whole when its first group goes', async () => {
+    const custom = await testRedactor({
+      policy: { CREDIT_CARD: { caller: 'mask' }, PHONE_NUMBER: { caller: 'mask' } },
+    });
+    const filter = new AnswerFilter(custom.openSession());
+    const pieces = [
+      'Pay with ',
+      '4111 ',
+      '1111 ',
+      '1111 ',
+      '1111 thanks, or ring ',
+      '+44 20 ',
+      '7946 0321',
+      ' today.',
+    ];
+    const sent: string[] = [];
+    for (const piece of pieces) sent.push(await filter.push(piece));
+    sent.push(await filter.end());
+
+    expect(sent.join('')).toBe('Pay with [REDACTED CARD] thanks, or ring [REDACTED PHONE] today.');
+    for (const piece of sent) expect(piece).not.toMatch(/4111|7946|\+44/u);
+  });
+
+  it('keeps a long token whole: a JWT streamed in two pieces is masked', async () => {
+    const jwt = `eyJhbGciOiJIUzI1NiJ9.eyJ${'a1B2c3D4'.repeat(36)}.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk`;
+    const sent = await streamed([
+      'token ',
+      jwt.slice(0, 200),
+      jwt.slice(200),
+      ' end of the answer',
+    ]);
+    expect(sent.join('')).toBe('token [REDACTED SECRET] end of the answer');
+    for (const piece of sent) expect(piece).not.toContain('a1B2c3D4');
+  });
+
+  it('cuts a long chunk at a space, never in the middle of a word', async () => {
     const key = 'ghp_' + 'Zq7Lm2Xc9Vb4Nr8Tw1Ys6Kd3Hf5Jg0Pa2Qe8R';
     const long = `${'word '.repeat(80)}${key.slice(0, 12)}`;
     const sent = await streamed([long, `${key.slice(12)} done`]);
     expect(sent.join('')).toBe(`${'word '.repeat(80)}[REDACTED SECRET] done`);
-    expect(sent[0]).toBe('word '.repeat(80));
+    expect(sent[0]).toMatch(/^(?:word )+$/u);
   });
 
-  it('releases a word longer than any value instead of holding it forever', async () => {
-    const sent = await streamed(['x'.repeat(300), 'y']);
-    expect(sent[0]).toBe('x'.repeat(300));
+  it('releases a run without spaces longer than any token instead of holding it forever', async () => {
+    const sent = await streamed(['x'.repeat(5000), 'y']);
+    expect(sent[0]).toBe('x'.repeat(5000 - 64));
+  });
+});
+
+describe('text the caller writes in the shape of a placeholder', () => {
+  it('numbers placeholders above any the caller wrote, and restores only its own', async () => {
+    const session = redactor.openSession();
+    const [prompt] = await session.protectAll(
+      ['Keep <EMAIL_1> and <PERSON_2> as written; my mail is zq.dana@example.org'],
+      'model',
+    );
+    expect(prompt).toBe('Keep <EMAIL_1> and <PERSON_2> as written; my mail is <EMAIL_2>');
+    expect(await session.revealAnswer('You wrote <EMAIL_1>; yours is <EMAIL_2>.')).toBe(
+      'You wrote <EMAIL_1>; yours is zq.dana@example.org.',
+    );
+  });
+});
+
+describe('overlapping findings of classes with different policies', () => {
+  it('takes the strictest action of the classes merged into one span', async () => {
+    const custom = await testRedactor({ policy: { CREDIT_CARD: { model: 'allow' } } });
+    const [text] = await custom
+      .openSession()
+      .protectAll(['visit 4151-3217-6243-3448@example.com today'], 'model');
+    expect(text).not.toContain('4151');
+    expect(text).toMatch(/^visit <(?:EMAIL|CARD)_1> today$/u);
+  });
+
+  it('blocks a span when any class merged into it is blocked', async () => {
+    const custom = await testRedactor({ policy: { EMAIL_ADDRESS: { model: 'block' } } });
+    await expect(
+      custom.apply('visit 4151-3217-6243-3448@example.com today', { direction: 'model' }),
+    ).rejects.toMatchObject({ code: 'content_blocked' });
+  });
+});
+
+describe('formatting that hides a value', () => {
+  const protect = async (text: string) => (await redactor.apply(text, { direction: 'model' })).text;
+
+  it.each([
+    [
+      'no-break spaces in a card',
+      'card 4111\u00a01111\u00a01111\u00a01111 ok',
+      'card [REDACTED CARD] ok',
+    ],
+    ['thin spaces in a card', 'card 4111\u20091111\u20091111\u20091111', 'card [REDACTED CARD]'],
+    [
+      'zero-width spaces in a card',
+      'card 4111\u200b1111\u200b1111\u200b1111.',
+      'card [REDACTED CARD].',
+    ],
+    [
+      'Arabic-Indic digits',
+      'card \u0664\u0661\u0661\u0661 \u0661\u0661\u0661\u0661 \u0661\u0661\u0661\u0661 \u0661\u0661\u0661\u0661',
+      'card [REDACTED CARD]',
+    ],
+    [
+      'mathematical digits',
+      'card \u{1d7d2}\u{1d7cf}\u{1d7cf}\u{1d7cf}111111111111',
+      'card [REDACTED CARD]',
+    ],
+    ['a zero-width joiner in an email', 'mail zq.whit@exa\u200dmple.org now', 'mail <EMAIL_1> now'],
+    ['a soft hyphen in an email', 'mail zq.whit\u00ad@example.org now', 'mail <EMAIL_1> now'],
+    [
+      'a zero-width space at the start of an email',
+      'mail zq5\u200b.whit@example.org',
+      'mail <EMAIL_1>',
+    ],
+    ['small and ideographic signs in an email', 'mail zq\ufe6bexample\u3002org', 'mail <EMAIL_1>'],
+    [
+      'narrow no-break spaces in a French number',
+      'Appelez le 01\u202f99\u202f00\u202f12\u202f34',
+      'Appelez le <PHONE_1>',
+    ],
+    ['non-breaking hyphens in an SSN', 'my ssn is 512\u201144\u20113089', 'my ssn is <SSN_1>'],
+    ['a minus sign in an SSN', 'my ssn is 512\u221244\u22123089', 'my ssn is <SSN_1>'],
+  ])('finds %s, hidden characters and all', async (_name, text, expected) => {
+    expect(await protect(text)).toBe(expected);
+  });
+
+  it('blocks a password whose name holds a zero-width space', async () => {
+    await expect(protect('password\u200b=Zq14Secretpw99')).rejects.toMatchObject({
+      code: 'content_blocked',
+    });
+  });
+
+  it('keeps the offsets of everything else where they were', async () => {
+    const text = 'José \u2014 the lead \u00e9 \u00fc \u4e2d\u6587, mail jo\u200b@example.org today';
+    expect(await protect(text)).toBe(
+      '<PERSON_1> \u2014 the lead \u00e9 \u00fc \u4e2d\u6587, mail <EMAIL_1> today',
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import { MoatError } from '../errors/index.js';
 import type { Detection, Detector } from './detection.js';
-import { foldFullWidth } from './fold-text.js';
+import { foldText } from './fold-text.js';
 import type { Direction } from './redaction-classes.js';
 import type { RedactionPolicy } from './redaction-policy.js';
 import { RedactionSession, type RedactionResult } from './redaction-session.js';
@@ -44,19 +44,19 @@ export class Redactor {
   async scan(text: string): Promise<Detection[]> {
     if (text.length === 0) return [];
     const deadline = new ScanDeadline(performance.now() + this.#timeoutMs);
-    const folded = foldFullWidth(text);
+    const folded = foldText(text);
     const found: Detection[] = [];
 
     try {
       for (const detector of this.#detectors) {
-        const findings = this.#runDetector(detector, folded, deadline);
+        const findings = this.#runDetector(detector, folded.text, deadline);
         found.push(...(Array.isArray(findings) ? findings : await findings));
       }
     } finally {
       deadline.clear();
     }
     const sure = found.filter((detection) => detection.confidence >= this.policy.minConfidence);
-    return resolveOverlaps(sure);
+    return inOriginal(resolveOverlaps(sure), folded.origins);
   }
 
   /** A fresh session for one request: its placeholders are shared by all its texts. */
@@ -110,4 +110,14 @@ export class Redactor {
     deadline.check(detector);
     return findings;
   }
+}
+
+/** Findings in the folded text as spans of the original, hidden characters inside included. */
+function inOriginal(findings: Detection[], origins: Int32Array | undefined): Detection[] {
+  if (origins === undefined) return findings;
+  return findings.map((finding) => ({
+    ...finding,
+    start: origins[finding.start] ?? finding.start,
+    end: origins[finding.end] ?? finding.end,
+  }));
 }

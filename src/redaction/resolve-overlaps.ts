@@ -5,7 +5,8 @@ import { CLASS_PRIORITY } from './redaction-classes.js';
  * Merges overlapping findings into single spans, computed once on the original text. The
  * merged span covers every overlapping finding whole, so replacing it leaves no fragment of
  * any of them. It takes the class of the surest finding, and on a tie the class that ranks
- * first in CLASS_PRIORITY (operator classes rank after secrets, before personal data).
+ * first in CLASS_PRIORITY (operator classes rank after secrets, before personal data); the
+ * other classes are kept beside it, so that policy can take the strictest action of all.
  */
 export function resolveOverlaps(detections: readonly Detection[]): Detection[] {
   const sorted = [...detections].sort((a, b) => a.start - b.start || b.end - a.end);
@@ -18,12 +19,15 @@ export function resolveOverlaps(detections: readonly Detection[]): Detection[] {
       continue;
     }
     last.end = Math.max(last.end, detection.end);
+    const classes = new Set([last.className, ...(last.mergedClasses ?? []), detection.className]);
     if (isStronger(detection, last)) {
       last.className = detection.className;
       last.confidence = detection.confidence;
       if (detection.region === undefined) delete last.region;
       else last.region = detection.region;
     }
+    classes.delete(last.className);
+    if (classes.size > 0) last.mergedClasses = [...classes];
   }
   return merged;
 }

@@ -1,11 +1,19 @@
 import type { FastifyRequest } from 'fastify';
 import type { ChatMessage, ChatRequest, ToolCall } from '../inference/index.js';
-import { AnswerFilter, type RedactionSession, type Redactor } from '../redaction/index.js';
+import { MoatError } from '../errors/index.js';
+import {
+  AnswerFilter,
+  type ProtectedText,
+  type RedactionSession,
+  type Redactor,
+} from '../redaction/index.js';
 
 /**
- * Applies policy to a chat's messages on their way to the model, in a session kept on the
- * request so that the answer can be restored and the counts logged. Throws
- * `content_blocked` or `redaction_failed`; the backend is then never called.
+ * Applies policy to a chat on its way to the model, in a session kept on the request so that
+ * the answer can be restored and the counts logged: every message's content, the arguments
+ * of earlier tool calls, the tools' descriptions and parameter schemas, and the stop
+ * sequences, all in one batch. Throws `content_blocked` or `redaction_failed`; the backend is
+ * then never called.
  */
 export async function protectChat(
   redactor: Redactor | undefined,
@@ -16,39 +24,76 @@ export async function protectChat(
   const session = redactor.openSession();
   request.moat.redaction = session;
 
-  // Every message's content, then every tool call's arguments, protected in one batch.
-  const { messages } = chatRequest;
-  const calls = messages.flatMap((message) => message.toolCalls ?? []);
-  const protectedTexts = await session.protectTexts(
-    [
-      ...messages.map((message) => ({
-        text: message.content,
-        isJson: message.role === 'tool' && isJson(message.content),
-      })),
-      ...calls.map((call) => ({ text: call.arguments, isJson: true })),
-    ],
-    'model',
-  );
-  const contents = protectedTexts.slice(0, messages.length);
-  const callArguments = protectedTexts.slice(messages.length);
-  let nextCall = 0;
+  const batch = new TextBatch();
+  const messages = chatRequest.messages.map((message) => ({
+    message,
+    content: batch.add(message.content, message.role === 'tool' && isJson(message.content)),
+    calls: message.toolCalls?.map((call) => ({ call, arguments: batch.add(call.arguments, true) })),
+  }));
+  const tools = chatRequest.tools?.map((tool) => ({
+    tool,
+    description: tool.description === undefined ? undefined : batch.add(tool.description, false),
+    parameters:
+      tool.parameters === undefined ? undefined : batch.add(JSON.stringify(tool.parameters), true),
+  }));
+  const stop = chatRequest.options.stop?.map((text) => batch.add(text, false));
+  await batch.protect(session);
+
   const opaqueId = opaqueIds();
-  const withArguments = (call: ToolCall): ToolCall => ({
-    ...call,
-    id: opaqueId(call.id),
-    arguments: callArguments[nextCall++] ?? '',
-  });
-  return {
+  const result: ChatRequest = {
     ...chatRequest,
-    messages: messages.map((message, index): ChatMessage => ({
-      ...message,
-      content: contents[index] ?? '',
-      ...(message.toolCalls === undefined
-        ? {}
-        : { toolCalls: message.toolCalls.map(withArguments) }),
-      ...(message.toolCallId === undefined ? {} : { toolCallId: opaqueId(message.toolCallId) }),
-    })),
+    messages: messages.map(({ message, content, calls }): ChatMessage => {
+      const protectedMessage: ChatMessage = { ...message, content: batch.result(content) };
+      if (calls !== undefined) {
+        protectedMessage.toolCalls = calls.map(({ call, arguments: handle }) => ({
+          ...call,
+          id: opaqueId(call.id),
+          arguments: batch.result(handle),
+        }));
+      }
+      if (message.toolCallId !== undefined)
+        protectedMessage.toolCallId = opaqueId(message.toolCallId);
+      return protectedMessage;
+    }),
   };
+  if (tools !== undefined) {
+    result.tools = tools.map(({ tool, description, parameters }) => ({
+      ...tool,
+      description: description === undefined ? undefined : batch.result(description),
+      parameters: parameters === undefined ? undefined : parseObject(batch.result(parameters)),
+    }));
+  }
+  if (stop !== undefined) {
+    result.options = { ...chatRequest.options, stop: stop.map((handle) => batch.result(handle)) };
+  }
+  return result;
+}
+
+/** Texts gathered from all over a request, protected together, each read back by its handle. */
+class TextBatch {
+  readonly #texts: ProtectedText[] = [];
+  #results: readonly string[] = [];
+
+  add(text: string, isJson: boolean): number {
+    return this.#texts.push({ text, isJson }) - 1;
+  }
+
+  async protect(session: RedactionSession): Promise<void> {
+    this.#results = await session.protectTexts(this.#texts, 'model');
+  }
+
+  result(handle: number): string {
+    return this.#results[handle] ?? '';
+  }
+}
+
+/** A schema protected as JSON is still JSON; anything else would be a fault of Moat's own. */
+function parseObject(json: string): Record<string, unknown> {
+  try {
+    return JSON.parse(json) as Record<string, unknown>;
+  } catch (error) {
+    throw new MoatError('redaction_failed', { cause: error });
+  }
 }
 
 /**
