@@ -1,24 +1,26 @@
 import { Metadata, type CountryCode } from 'libphonenumber-js/max';
 
 /** The parts of libphonenumber's metadata API that its type declarations leave out. */
-interface Plans {
+export interface Plans {
   selectNumberingPlan(country: string): void;
   getCountryCodesForCallingCode(callingCode: string): string[] | undefined;
+  hasCallingCode(callingCode: string): boolean;
   numberingPlan?: Plan;
 }
 
-interface Plan {
+export interface Plan {
   callingCode(): string;
   IDDPrefix(): string;
   nationalPrefixForParsing(): string | 0 | undefined;
   nationalNumberPattern(): string;
   nationalPrefixTransformRule(): string | 0 | undefined;
+  leadingDigits(): string | undefined;
   hasTypes(): boolean;
   type(name: string): { pattern(): string; possibleLengths(): number[] | undefined } | undefined;
 }
 
 /** Every number type libphonenumber validates against; a valid number matches one of them. */
-const NUMBER_TYPES = [
+export const NUMBER_TYPES = [
   'FIXED_LINE',
   'MOBILE',
   'TOLL_FREE',
@@ -93,7 +95,7 @@ export class NationalNumberFilter {
   }
 }
 
-function planOf(plans: Plans, country: string): Plan | undefined {
+export function planOf(plans: Plans, country: string): Plan | undefined {
   try {
     plans.selectNumberingPlan(country);
   } catch {

@@ -3,6 +3,7 @@ import type { Detection, Detector } from '../detection.js';
 import { scanCandidates } from '../scan-candidates.js';
 import { digitsOf, hasContextBefore, HAS_DIGIT } from '../text-context.js';
 import { NationalNumberFilter } from './national-number-filter.js';
+import { SurePhoneNumbers } from './sure-phone-numbers.js';
 
 /** Digits with the usual separators, optionally after `+` or `00`; 7 to 15 digits are checked. */
 const PHONE_CANDIDATE =
@@ -71,9 +72,9 @@ const NORTH_AMERICAN_SHAPE =
   /^(?:\+?1[ .-]?)?(?:\d{3}([-.])\d{3}\1\d{4}|\(\d{3}\) ?\d{3}[-. ]\d{4})$/u;
 
 /** A number that is not valid anywhere still counts when shaped like one and announced. */
-function shapedRegion(candidate: string, hasContext: boolean): string | undefined {
+function shapedRegion(candidate: string, hasContext: () => boolean): string | undefined {
   if (NORTH_AMERICAN_SHAPE.test(candidate)) return 'unknown';
-  return hasContext && looksLikePhone(candidate) ? 'unknown' : undefined;
+  return looksLikePhone(candidate) && hasContext() ? 'unknown' : undefined;
 }
 
 export interface PhoneDetectorOptions {
@@ -91,6 +92,7 @@ export class PhoneDetector implements Detector {
   readonly name = 'phone';
   readonly #regions: readonly CountryCode[];
   readonly #filters: readonly NationalNumberFilter[];
+  readonly #sure = new SurePhoneNumbers();
 
   constructor(options: PhoneDetectorOptions) {
     this.#regions = [options.defaultRegion, ...options.fallbackRegions];
@@ -105,19 +107,26 @@ export class PhoneDetector implements Detector {
     scanCandidates(PHONE_CANDIDATE, text, (candidate, start) => {
       const trimmed = candidate.replace(/[\s(/.-]+$/u, '');
       if (NOT_PHONE.test(trimmed)) return undefined;
-      if (!regions.has(trimmed)) regions.set(trimmed, this.#validRegion(trimmed));
       const isBare = /^\d+$/u.test(trimmed);
-      const hasContext = hasContextBefore(text, start, PHONE_CONTEXT);
+      // Looked for once, and only when the answer matters.
+      let context: boolean | undefined;
+      const hasContext = () => (context ??= hasContextBefore(text, start, PHONE_CONTEXT));
+      // A bare run of digits is an id or a timestamp unless a phone word says otherwise.
+      if (isBare && !hasContext()) return undefined;
+      if (!regions.has(trimmed)) regions.set(trimmed, this.#validRegion(trimmed));
       const region = regions.get(trimmed) ?? shapedRegion(trimmed, hasContext);
       if (region === undefined) return undefined;
-      if (isBare && !hasContext) return undefined;
 
       found.push({
         className: 'PHONE_NUMBER',
         start,
         end: start + trimmed.length,
         confidence: Math.max(
-          confidenceFor({ isBare, hasContext, isHome: this.#isHome(trimmed, region) }),
+          confidenceFor({
+            isBare,
+            hasContext: hasContext(),
+            isHome: this.#isHome(trimmed, region),
+          }),
           NORTH_AMERICAN_SHAPE.test(trimmed) ? SHAPED_CONFIDENCE : 0,
         ),
         region,
@@ -138,12 +147,17 @@ export class PhoneDetector implements Detector {
     const international = /^(?:\+|00)/u.test(candidate);
 
     if (international) {
+      const sure = this.#sure.international(digits.replace(/^00/u, ''));
+      if (sure !== undefined) return sure;
       const number = parsePhoneNumberFromString(candidate.replace(/^00/u, '+'));
       return number?.isValid() === true ? (number.country ?? 'international') : undefined;
     }
-    // Parsing costs microseconds per region; most digit runs are ruled out without it.
+    // Parsing costs tens of microseconds per region; most digit runs are ruled out without
+    // it, and most real numbers are found valid without it.
     for (const [index, region] of this.#regions.entries()) {
       if (this.#filters[index]?.mayBeValid(digits) === false) continue;
+      const sure = this.#sure.national(digits, region);
+      if (sure !== undefined) return sure;
       const number = parsePhoneNumberFromString(candidate, region);
       if (number?.isValid() === true) return number.country ?? region;
     }
