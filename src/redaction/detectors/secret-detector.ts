@@ -47,6 +47,8 @@ function ruleFindings(text: string, lower: string): Detection[] {
 }
 
 function assignmentFindings(text: string, lower: string): Detection[] {
+  // Every assignment has its sign; prose ("the lighthouse keeper") mostly has neither.
+  if (!text.includes('=') && !text.includes(':')) return [];
   if (!SECRET_NAME_HINTS.some((hint) => lower.includes(hint))) return [];
   const found: Detection[] = [];
 
