@@ -274,6 +274,48 @@ describe('formatting that hides a value', () => {
     ],
     ['non-breaking hyphens in an SSN', 'my ssn is 512\u201144\u20113089', 'my ssn is <SSN_1>'],
     ['a minus sign in an SSN', 'my ssn is 512\u221244\u22123089', 'my ssn is <SSN_1>'],
+    [
+      'variation selectors in a card',
+      'card 4111\ufe0f1111\ufe0f1111\ufe0f1111 ok',
+      'card [REDACTED CARD] ok',
+    ],
+    [
+      'a combining grapheme joiner in a card',
+      'card 4111\u034f1111 1111 1111 ok',
+      'card [REDACTED CARD] ok',
+    ],
+    [
+      'Hangul fillers in a card',
+      'card 4111\u31641111\u31641111\u31641111 ok',
+      'card [REDACTED CARD] ok',
+    ],
+    [
+      'underlined digits',
+      `card ${'4111111111111111'.replace(/\d/gu, '$&\u0332')} ok`,
+      'card [REDACTED CARD] ok',
+    ],
+    ['a lone surrogate in a card', 'card 4111\ud8001111 1111 1111 ok', 'card [REDACTED CARD] ok'],
+    [
+      'circled digits',
+      'card \u2463\u2460\u2460\u2460 \u2460\u2460\u2460\u2460 \u2460\u2460\u2460\u2460 \u2460\u2460\u2460\u2460 ok',
+      'card [REDACTED CARD] ok',
+    ],
+    [
+      'superscript digits',
+      'card \u2074\u00b9\u00b9\u00b9 \u00b9\u00b9\u00b9\u00b9 \u00b9\u00b9\u00b9\u00b9 \u00b9\u00b9\u00b9\u00b9 ok',
+      'card [REDACTED CARD] ok',
+    ],
+    [
+      'a last digit written as a digit and full stop',
+      'card 4111 1111 1111 111\u2488 ok',
+      'card [REDACTED CARD] ok',
+    ],
+    [
+      'mathematical bold letters in an email',
+      'mail \u{1d433}\u{1d42a}.whit@example.org now',
+      'mail <EMAIL_1> now',
+    ],
+    ['a one-dot leader in an email', 'mail zq.whit@example\u2024org now', 'mail <EMAIL_1> now'],
   ])('finds %s, hidden characters and all', async (_name, text, expected) => {
     expect(await protect(text)).toBe(expected);
   });
