@@ -36,7 +36,7 @@ export interface FoldedText {
  * as it is.
  */
 const NEEDS_FOLDING =
-  /[\0-\x7f]\p{M}|(?![ \d])[\p{Zs}\p{Cf}\p{Nd}\p{No}\p{Cs}\p{Default_Ignorable_Code_Point}\uff01-\uff5e\u2010-\u2013\u2212\ufe63\u3002\ufe52\uff61\ufe6b\u2024-\u2026\u2070-\u209f\u2100-\u214f\u2460-\u24ff\ufb00-\ufb06\u{1d400}-\u{1d7ff}\u{1f100}-\u{1f1ff}]/u;
+  /[\0-\x7f]\p{M}|(?![ \d])[\p{Zs}\p{Cf}\p{Nd}\p{No}\p{Cs}\p{Default_Ignorable_Code_Point}\uff01-\uff5e\u2010-\u2013\u2212\u3002\ufe50-\ufe6b\uff61\u2024-\u2026\u2070-\u209f\u2100-\u214f\u2460-\u24ff\ufb00-\ufb06\u{1d400}-\u{1d7ff}\u{1f100}-\u{1f1ff}]/u;
 
 const SPACE = /\p{Zs}/u;
 const LEFT_OUT = /[\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}]/u;

@@ -214,6 +214,18 @@ describe('text the caller writes in the shape of a placeholder', () => {
       'You wrote <EMAIL_1>; yours is zq.dana@example.org.',
     );
   });
+
+  it.each([
+    ['escaped in JSON', '{"note":"keep \\u003cEMAIL_1\\u003e", "to":"zq.dana@example.org"}', true],
+    ['in full-width brackets', 'keep \uff1cEMAIL_1\uff1e; mail zq.dana@example.org', false],
+    ['in small brackets', 'keep \ufe64EMAIL_1\ufe65; mail zq.dana@example.org', false],
+    ['with a zero-width space inside', 'keep <EMAIL\u200b_1>; mail zq.dana@example.org', false],
+  ])('numbers placeholders above one written %s', async (_name, text, isJson) => {
+    const session = redactor.openSession();
+    await session.protectTexts([{ text, isJson }], 'model');
+    expect(session.restore('<EMAIL_1>')).toBe('<EMAIL_1>');
+    expect(session.restore('<EMAIL_2>')).toBe('zq.dana@example.org');
+  });
 });
 
 describe('overlapping findings of classes with different policies', () => {
