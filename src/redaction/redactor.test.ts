@@ -176,6 +176,44 @@ describe('policy', () => {
     for (const piece of sent) expect(piece).not.toMatch(/4111|7946|\+44/u);
   });
 
+  it.each([
+    ['zero-width spaces', (group: string) => `${group}${'\u200b'.repeat(60)}`],
+    [
+      'stacked combining marks',
+      (group: string) => group.replace(/\d/gu, `$&${'\u0301\u0332\u0323'.repeat(5)}`),
+    ],
+  ])('holds 64 visible characters back, however many %s a value hides', async (_name, pad) => {
+    const custom = await testRedactor({ policy: { CREDIT_CARD: { caller: 'mask' } } });
+    const filter = new AnswerFilter(custom.openSession());
+    const card = ['4111', '1111', '1111', '1111'].map(pad);
+    const sent: string[] = [];
+    for (const piece of ['Pay with ', ...card.map((group) => `${group} `), 'thanks.']) {
+      sent.push(await filter.push(piece));
+    }
+    sent.push(await filter.end());
+
+    expect(sent.join('')).toBe('Pay with [REDACTED CARD] thanks.');
+    for (const piece of sent) expect(piece).not.toMatch(/1/u);
+  });
+
+  it('rescans 128 visible characters already sent, however many are hidden among them', async () => {
+    const sent = await streamed([
+      `the db password =${'\u200b'.repeat(200)} `,
+      'Kx9#mQ2vL7pZ is set for the service, so nothing else is needed to log in.',
+      ' Done.',
+    ]);
+    expect(sent.join('')).not.toContain('Kx9#mQ2vL7pZ');
+  });
+
+  it('releases a flood of invisible characters instead of holding it forever', async () => {
+    const filter = new AnswerFilter(redactor.openSession());
+    let released = 0;
+    for (let piece = 0; piece < 4000; piece++) {
+      released += (await filter.push('\u200b\u200b\u200b')).length;
+    }
+    expect(released).toBeGreaterThan(12_000 - 2 * 4096);
+  });
+
   it('keeps a long token whole: a JWT streamed in two pieces is masked', async () => {
     const jwt = `eyJhbGciOiJIUzI1NiJ9.eyJ${'a1B2c3D4'.repeat(36)}.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk`;
     const sent = await streamed([
