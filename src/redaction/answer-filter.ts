@@ -1,9 +1,10 @@
+import { foldText } from './fold-text.js';
 import type { RedactionSession } from './redaction-session.js';
 
 /**
  * How much of a streamed answer is always held back, so that a value holding spaces (a
  * grouped card or phone number, an IBAN, a passphrase) is still whole in the text scanned
- * when its first words are released.
+ * when its first words are released. Counted in characters as detectors read them.
  */
 const HELD_TAIL_CHARS = 64;
 /** A run without white space is held whole up to this length: a token is never cut shorter. */
@@ -11,7 +12,7 @@ const MAX_WORD_CHARS = 4096;
 /**
  * How much of the text already sent is scanned again in front of the next piece, so that a
  * value is still recognised when the words that make it one came in an earlier piece
- * ("password =" then the password).
+ * ("password =" then the password). Counted, like the tail, as detectors read it.
  */
 const CONTEXT_CHARS = 128;
 /** A private-key block is held whole up to this size, so its body is never sent unscanned. */
@@ -64,7 +65,8 @@ export class AnswerFilter {
     const piece = await this.#session.protectPrefix(stream, 'caller');
     const sent = this.#held.slice(0, piece.taken);
     this.#held = this.#held.slice(piece.taken);
-    this.#sentTail = (context + sent).slice(-CONTEXT_CHARS);
+    const sentSoFar = context + sent;
+    this.#sentTail = sentSoFar.slice(startOfLast(sentSoFar, CONTEXT_CHARS));
     return this.#restorer.push(piece.text);
   }
 }
@@ -80,14 +82,25 @@ function cutAt(text: string): number {
   if (blockStart >= 0 && blockEnd === null) {
     // A "block" larger than any key is not held further.
     if (text.length - blockStart > MAX_HELD_BLOCK_CHARS) return text.length;
-    return lastSpace(
-      text.slice(0, Math.max(0, Math.min(blockStart, text.length - HELD_TAIL_CHARS))),
-    );
+    return lastSpace(text.slice(0, Math.min(blockStart, startOfLast(text, HELD_TAIL_CHARS))));
   }
-  const limit = text.length - HELD_TAIL_CHARS;
+  const limit = startOfLast(text, HELD_TAIL_CHARS);
   if (limit <= 0) return 0;
   const space = lastSpace(text.slice(0, limit));
   return space === 0 && limit > MAX_WORD_CHARS ? limit : space;
+}
+
+/**
+ * Where the last `count` characters of `text` begin, counted as the detectors read them:
+ * characters folding leaves out (zero-width spaces, stacked marks) do not count, or padding
+ * a value with them would stretch it past what is held back or scanned again. Never more
+ * than MAX_WORD_CHARS back, so that a flood of them is not held without end.
+ */
+function startOfLast(text: string, count: number): number {
+  const folded = foldText(text);
+  const start = folded.text.length - count;
+  const visibleStart = start <= 0 ? 0 : (folded.origins?.[start] ?? start);
+  return Math.max(visibleStart, text.length - MAX_WORD_CHARS);
 }
 
 function lastSpace(text: string): number {

@@ -8,8 +8,13 @@
  *   space, and the dashes used inside numbers (hyphen, non-breaking hyphen, figure dash, en
  *   dash, minus sign) become `-`. The em dash, which separates words, is left alone.
  * - Digits of other scripts (`٤١١١`, `𝟒𝟏𝟏𝟏`) become ASCII digits.
- * - Invisible format characters (zero-width space and joiners, soft hyphen, word joiner,
- *   byte-order mark, direction marks) are left out.
+ * - Characters Unicode gives a compatibility form in ASCII (circled and superscript digits,
+ *   mathematical letters, ligatures, the one-dot leader) become that form: `⑤` is `5`.
+ * - Characters that are not drawn (zero-width space and joiners, soft hyphen, word joiner,
+ *   byte-order mark, direction marks, variation selectors, Hangul fillers: Unicode's
+ *   default-ignorable code points, and every format character), combining marks that
+ *   decorate an ASCII character (`4̲`), and lone surrogates are left out. Marks on the
+ *   letters of other scripts are part of how their words are spelled, and stay.
  *
  * Findings are mapped back to the original text, so a replacement covers the value with
  * whatever was hidden inside it. Text with none of these characters is read as it is.
@@ -23,13 +28,21 @@ export interface FoldedText {
   origins: Int32Array | undefined;
 }
 
-/** Any character that folding changes; ASCII spaces, dashes and digits are left out. */
+/**
+ * Any character that folding may change; ASCII spaces, dashes and digits are left out. Those
+ * with an ASCII compatibility form are other numbers and the blocks of letter-like forms,
+ * enclosed and superscript characters, ligatures, mathematical letters and leaders. A mark
+ * changes nothing unless it follows ASCII, so text in scripts that spell with marks is read
+ * as it is.
+ */
 const NEEDS_FOLDING =
-  /(?![ \d])[\p{Zs}\p{Cf}\p{Nd}\uff01-\uff5e\u2010-\u2013\u2212\ufe63\u3002\ufe52\uff61\ufe6b]/u;
+  /[\0-\x7f]\p{M}|(?![ \d])[\p{Zs}\p{Cf}\p{Nd}\p{No}\p{Cs}\p{Default_Ignorable_Code_Point}\uff01-\uff5e\u2010-\u2013\u2212\u3002\ufe50-\ufe6b\uff61\u2024-\u2026\u2070-\u209f\u2100-\u214f\u2460-\u24ff\ufb00-\ufb06\u{1d400}-\u{1d7ff}\u{1f100}-\u{1f1ff}]/u;
 
 const SPACE = /\p{Zs}/u;
-const FORMAT = /\p{Cf}/u;
+const LEFT_OUT = /[\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}]/u;
+const MARK = /\p{M}/u;
 const DIGIT = /\p{Nd}/u;
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/u;
 const FULL_WIDTH_FIRST = 0xff01;
 const FULL_WIDTH_LAST = 0xff5e;
 const FULL_WIDTH_OFFSET = 0xfee0;
@@ -46,10 +59,13 @@ export function foldText(text: string): FoldedText {
   const units: string[] = [];
   const origins: number[] = [];
   let at = 0;
+  let isAfterAscii = false;
   for (const character of text) {
-    const folded = foldCharacter(character);
+    const isMarkOnAscii = isAfterAscii && MARK.test(character);
+    const folded: string = isMarkOnAscii ? '' : foldCharacter(character);
     for (let unit = 0; unit < folded.length; unit++) origins.push(at);
     units.push(folded);
+    if (folded.length > 0) isAfterAscii = folded.charCodeAt(folded.length - 1) < 0x80;
     at += character.length;
   }
   origins.push(text.length);
@@ -66,9 +82,22 @@ function foldCharacter(character: string): string {
   if (STOPS.has(code)) return '.';
   if (code === SMALL_AT) return '@';
   if (SPACE.test(character)) return ' ';
-  if (FORMAT.test(character)) return '';
+  if (LEFT_OUT.test(character)) return '';
   if (DIGIT.test(character)) return String(digitValue(code));
-  return character;
+  return compatibleForm(character);
+}
+
+const compatibleForms = new Map<string, string>();
+
+/** The character's ASCII compatibility form (NFKC), or the character when it has none. */
+function compatibleForm(character: string): string {
+  const known = compatibleForms.get(character);
+  if (known !== undefined) return known;
+  const normalized = character.normalize('NFKC');
+  const form =
+    normalized !== character && PRINTABLE_ASCII.test(normalized) ? normalized : character;
+  compatibleForms.set(character, form);
+  return form;
 }
 
 const digitValues = new Map<number, number>();

@@ -1,5 +1,6 @@
 import { MoatError } from '../errors/index.js';
 import type { Detection } from './detection.js';
+import { foldText } from './fold-text.js';
 import {
   findingsBySpan,
   plainPiece,
@@ -107,8 +108,8 @@ export class RedactionSession {
    */
   async protectTexts(texts: readonly ProtectedText[], direction: Direction): Promise<string[]> {
     if (this.allowsEverything(direction)) return texts.map(({ text }) => text);
-    for (const { text } of texts) this.#map.reserveNumbersIn(text);
     const views = texts.map(scanViewOf);
+    for (const view of views) this.#reserveNumbersIn(view.text);
     const findings: Detection[][][] = [];
     for (const view of views) {
       findings.push(findingsBySpan(view, await this.#redactor.scan(view.text)));
@@ -125,6 +126,14 @@ export class RedactionSession {
         })
         .join(''),
     );
+  }
+
+  /**
+   * Placeholder-shaped text is looked for as the detectors read it, and as a model reads it:
+   * JSON escapes decoded (`\u003cEMAIL_1\u003e`), look-alikes folded (`＜EMAIL_1＞`).
+   */
+  #reserveNumbersIn(text: string): void {
+    if (ANGLE_BRACKET.test(text)) this.#map.reserveNumbersIn(foldText(text).text);
   }
 
   #refuseBlocked(findings: readonly Detection[], direction: Direction): void {
@@ -239,6 +248,9 @@ export class RedactionSession {
     this.#tallies.set(key, tally);
   }
 }
+
+/** `<` and the look-alikes folding turns into it. */
+const ANGLE_BRACKET = /[<\ufe64\uff1c]/u;
 
 const STRICTNESS: Record<PolicyAction, number> = { allow: 0, pseudonymize: 1, mask: 2, block: 3 };
 

@@ -176,6 +176,44 @@ describe('policy', () => {
     for (const piece of sent) expect(piece).not.toMatch(/4111|7946|\+44/u);
   });
 
+  it.each([
+    ['zero-width spaces', (group: string) => `${group}${'\u200b'.repeat(60)}`],
+    [
+      'stacked combining marks',
+      (group: string) => group.replace(/\d/gu, `$&${'\u0301\u0332\u0323'.repeat(5)}`),
+    ],
+  ])('holds 64 visible characters back, however many %s a value hides', async (_name, pad) => {
+    const custom = await testRedactor({ policy: { CREDIT_CARD: { caller: 'mask' } } });
+    const filter = new AnswerFilter(custom.openSession());
+    const card = ['4111', '1111', '1111', '1111'].map(pad);
+    const sent: string[] = [];
+    for (const piece of ['Pay with ', ...card.map((group) => `${group} `), 'thanks.']) {
+      sent.push(await filter.push(piece));
+    }
+    sent.push(await filter.end());
+
+    expect(sent.join('')).toBe('Pay with [REDACTED CARD] thanks.');
+    for (const piece of sent) expect(piece).not.toMatch(/1/u);
+  });
+
+  it('rescans 128 visible characters already sent, however many are hidden among them', async () => {
+    const sent = await streamed([
+      `the db password =${'\u200b'.repeat(200)} `,
+      'Kx9#mQ2vL7pZ is set for the service, so nothing else is needed to log in.',
+      ' Done.',
+    ]);
+    expect(sent.join('')).not.toContain('Kx9#mQ2vL7pZ');
+  });
+
+  it('releases a flood of invisible characters instead of holding it forever', async () => {
+    const filter = new AnswerFilter(redactor.openSession());
+    let released = 0;
+    for (let piece = 0; piece < 4000; piece++) {
+      released += (await filter.push('\u200b\u200b\u200b')).length;
+    }
+    expect(released).toBeGreaterThan(12_000 - 2 * 4096);
+  });
+
   it('keeps a long token whole: a JWT streamed in two pieces is masked', async () => {
     const jwt = `eyJhbGciOiJIUzI1NiJ9.eyJ${'a1B2c3D4'.repeat(36)}.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk`;
     const sent = await streamed([
@@ -213,6 +251,18 @@ describe('text the caller writes in the shape of a placeholder', () => {
     expect(await session.revealAnswer('You wrote <EMAIL_1>; yours is <EMAIL_2>.')).toBe(
       'You wrote <EMAIL_1>; yours is zq.dana@example.org.',
     );
+  });
+
+  it.each([
+    ['escaped in JSON', '{"note":"keep \\u003cEMAIL_1\\u003e", "to":"zq.dana@example.org"}', true],
+    ['in full-width brackets', 'keep \uff1cEMAIL_1\uff1e; mail zq.dana@example.org', false],
+    ['in small brackets', 'keep \ufe64EMAIL_1\ufe65; mail zq.dana@example.org', false],
+    ['with a zero-width space inside', 'keep <EMAIL\u200b_1>; mail zq.dana@example.org', false],
+  ])('numbers placeholders above one written %s', async (_name, text, isJson) => {
+    const session = redactor.openSession();
+    await session.protectTexts([{ text, isJson }], 'model');
+    expect(session.restore('<EMAIL_1>')).toBe('<EMAIL_1>');
+    expect(session.restore('<EMAIL_2>')).toBe('zq.dana@example.org');
   });
 });
 
@@ -274,6 +324,48 @@ describe('formatting that hides a value', () => {
     ],
     ['non-breaking hyphens in an SSN', 'my ssn is 512\u201144\u20113089', 'my ssn is <SSN_1>'],
     ['a minus sign in an SSN', 'my ssn is 512\u221244\u22123089', 'my ssn is <SSN_1>'],
+    [
+      'variation selectors in a card',
+      'card 4111\ufe0f1111\ufe0f1111\ufe0f1111 ok',
+      'card [REDACTED CARD] ok',
+    ],
+    [
+      'a combining grapheme joiner in a card',
+      'card 4111\u034f1111 1111 1111 ok',
+      'card [REDACTED CARD] ok',
+    ],
+    [
+      'Hangul fillers in a card',
+      'card 4111\u31641111\u31641111\u31641111 ok',
+      'card [REDACTED CARD] ok',
+    ],
+    [
+      'underlined digits',
+      `card ${'4111111111111111'.replace(/\d/gu, '$&\u0332')} ok`,
+      'card [REDACTED CARD] ok',
+    ],
+    ['a lone surrogate in a card', 'card 4111\ud8001111 1111 1111 ok', 'card [REDACTED CARD] ok'],
+    [
+      'circled digits',
+      'card \u2463\u2460\u2460\u2460 \u2460\u2460\u2460\u2460 \u2460\u2460\u2460\u2460 \u2460\u2460\u2460\u2460 ok',
+      'card [REDACTED CARD] ok',
+    ],
+    [
+      'superscript digits',
+      'card \u2074\u00b9\u00b9\u00b9 \u00b9\u00b9\u00b9\u00b9 \u00b9\u00b9\u00b9\u00b9 \u00b9\u00b9\u00b9\u00b9 ok',
+      'card [REDACTED CARD] ok',
+    ],
+    [
+      'a last digit written as a digit and full stop',
+      'card 4111 1111 1111 111\u2488 ok',
+      'card [REDACTED CARD] ok',
+    ],
+    [
+      'mathematical bold letters in an email',
+      'mail \u{1d433}\u{1d42a}.whit@example.org now',
+      'mail <EMAIL_1> now',
+    ],
+    ['a one-dot leader in an email', 'mail zq.whit@example\u2024org now', 'mail <EMAIL_1> now'],
   ])('finds %s, hidden characters and all', async (_name, text, expected) => {
     expect(await protect(text)).toBe(expected);
   });

@@ -112,12 +112,20 @@ export class Redactor {
   }
 }
 
-/** Findings in the folded text as spans of the original, hidden characters inside included. */
+/**
+ * Findings in the folded text as spans of the original, hidden characters inside included. A
+ * character folded into several (`⒈` into `1.`) is covered whole when a finding takes any
+ * part of it, so no piece of it is left beside the replacement.
+ */
 function inOriginal(findings: Detection[], origins: Int32Array | undefined): Detection[] {
   if (origins === undefined) return findings;
-  return findings.map((finding) => ({
-    ...finding,
-    start: origins[finding.start] ?? finding.start,
-    end: origins[finding.end] ?? finding.end,
-  }));
+  return findings.map((finding) => {
+    let end = finding.end;
+    while (end > 0 && end < origins.length - 1 && origins[end] === origins[end - 1]) end++;
+    return {
+      ...finding,
+      start: origins[finding.start] ?? finding.start,
+      end: origins[end] ?? finding.end,
+    };
+  });
 }
