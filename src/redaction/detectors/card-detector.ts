@@ -46,7 +46,11 @@ export class CardDetector implements Detector {
     if (!HAS_DIGIT.test(text)) return [];
     const found: Detection[] = [];
     scanCandidates(CARD_CANDIDATE, text, (candidate, start) => {
-      const issued = longestCardEnd(candidate, isCardNumber);
+      const lengths = issuedLengths(candidate);
+      const issued =
+        lengths.length === 0
+          ? undefined
+          : longestCardEnd(candidate, (digits) => isIssuedNumber(digits, lengths));
       if (issued !== undefined) {
         found.push(cardAt(start, issued, 0.95));
         return issued;
@@ -71,23 +75,36 @@ function isLuhnNumber(digits: string): boolean {
 /**
  * The end of the longest card number at the start of `candidate`, trying shorter prefixes
  * at group boundaries: a card followed by another number ("… 3448 2027") is still found.
+ * The digits are read once; a text of single spaced digits makes every digit a candidate.
  */
 function longestCardEnd(
   candidate: string,
   isCard: (digits: string) => boolean,
 ): number | undefined {
+  const digits = digitsOf(candidate);
+  let digitCount = digits.length;
   for (let end = candidate.length; end >= 12; end--) {
-    if (end < candidate.length && !/[ -]/u.test(candidate[end] ?? '')) continue;
-    if (isCard(digitsOf(candidate.slice(0, end)))) return end;
+    const character = candidate[end - 1] ?? '';
+    const isBoundary = end === candidate.length || GROUP_SEPARATORS.has(candidate[end] ?? '');
+    if (isBoundary && digitCount >= 12 && isCard(digits.slice(0, digitCount))) return end;
+    if (!GROUP_SEPARATORS.has(character)) digitCount--;
   }
   return undefined;
 }
 
-export function isCardNumber(digits: string): boolean {
-  if (digits.length < 12 || digits.length > 19) return false;
-  const prefix = Number(digits.slice(0, 6));
-  const isInRange = CARD_RANGES.some(
-    (range) => prefix >= range.from && prefix <= range.to && range.lengths.includes(digits.length),
-  );
-  return isInRange && passesLuhn(digits);
+const GROUP_SEPARATORS: ReadonlySet<string> = new Set([' ', '-']);
+
+/** The lengths issued in the range a candidate's first six digits fall in; often none. */
+function issuedLengths(candidate: string): readonly number[] {
+  const prefix = Number(digitsOf(candidate.slice(0, 11)).slice(0, 6));
+  const lengths = new Set<number>();
+  for (const range of CARD_RANGES) {
+    if (prefix >= range.from && prefix <= range.to)
+      for (const length of range.lengths) lengths.add(length);
+  }
+  return [...lengths];
+}
+
+function isIssuedNumber(digits: string, lengths: readonly number[]): boolean {
+  return lengths.includes(digits.length) && passesLuhn(digits);
 }
