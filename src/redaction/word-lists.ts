@@ -22,6 +22,11 @@ export interface WordLists {
   streetTypes: ReadonlySet<string>;
   /** The street types that name a street even with no house number beside them. */
   plainStreetTypes: ReadonlySet<string>;
+  /**
+   * The last word of every locale's legal forms of a firm, as written: "GmbH", "Kft.",
+   * "s.r.o.", "Aktiebolag", "Sons" (of "and Sons"), "Hijos" (of "e Hijos").
+   */
+  legalForms: ReadonlySet<string>;
 }
 
 let loading: Promise<WordLists> | undefined;
@@ -52,7 +57,25 @@ function buildWordLists(faker: typeof FakerModule): WordLists {
     englishWords,
     streetTypes: singleWords(collect('location', 'street_suffix', new Set(STREET_TYPES))),
     plainStreetTypes: new Set(STREET_TYPES),
+    legalForms: legalFormsOf(locales),
   };
+}
+
+/** Kept as written: "AS" and "SA" are legal forms, "as" and "sa" are not. */
+function legalFormsOf(locales: readonly LocaleData[]): Set<string> {
+  const forms = new Set<string>();
+  for (const locale of locales) {
+    for (const form of writtenStrings(locale.company?.legal_entity_type)) {
+      const last = form.split(/\s+/u).at(-1);
+      if (last !== undefined && last.length >= 2) forms.add(last);
+    }
+  }
+  return forms;
+}
+
+function writtenStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.flatMap(writtenStrings) : [];
 }
 
 /**

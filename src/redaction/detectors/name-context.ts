@@ -6,6 +6,7 @@
  */
 
 import type { Detection } from '../detection.js';
+import type { WordLists } from '../word-lists.js';
 import type { Word, WordKind } from './words.js';
 
 /** "a b c" as the alternation "a|b|c". */
@@ -117,6 +118,31 @@ export function withoutFirms(text: string, found: readonly Detection[]): Detecti
   }
   close();
   return found.filter((finding) => !firms.has(finding));
+}
+
+/** The next two words after a run, split at whitespace, with a list's comma dropped. */
+const NEXT_WORDS = /^[ \t]+(\S+?)[,;:]?(?:[ \t]+(\S+?)[,;:]?)?(?=\s|$)/u;
+
+/**
+ * "Matulová s.r.o.", "Situmorang Tbk", "Parra e Hijos": a legal form of a firm in any locale,
+ * in the run or right after it (after a short "and" of its language), makes the run a firm.
+ * A two-letter form ("AB", "BA") beside a given name is more often a degree or an honour.
+ */
+export function hasLegalForm(
+  part: readonly { word: Word; kind: WordKind }[],
+  after: string,
+  lists: WordLists,
+): boolean {
+  const hasGivenName = part.some((entry) => lists.firstNames.has(entry.word.text.toLowerCase()));
+  const isForm = (written: string | undefined): boolean => {
+    const form = written?.replace(/\.$/u, '');
+    if (form === undefined || (form.length <= 2 && hasGivenName)) return false;
+    return lists.legalForms.has(form) || lists.legalForms.has(`${form}.`);
+  };
+  if (part.some((entry) => isForm(entry.word.text))) return true;
+  const [, first, second] = NEXT_WORDS.exec(after) ?? [];
+  if (isForm(first)) return true;
+  return first !== undefined && /^\p{Ll}{1,3}$/u.test(first) && isForm(second);
 }
 
 /** "Bertha Inc": an organisation word is never a family name. */

@@ -25,6 +25,11 @@ describe('organisations are not people', () => {
     ['I used to work for Hale, Brenlow and Moss until May', []],
     ['I used to work with Hale, Brenlow and Moss until May', ['Hale', 'Brenlow', 'Moss']],
     ['The Quorvex LLC office is closed on Mondays.', []],
+    ['We signed with Brenvik s.r.o. last week', []],
+    ['Shares of Quillmark Aktiebolag fell', []],
+    ['She left Harrowfeld Kft. in May', []],
+    ['The shop is run by Orvalho e Hijos now', []],
+    ['Mirela Brandt BA gave the talk', ['Mirela Brandt BA']],
   ])('in %j finds %j', async (text, people) => {
     expect(await peopleIn(text)).toEqual(people);
   });

@@ -1,6 +1,7 @@
 import type { Detection, Detector } from '../detection.js';
 import { loadWordLists, type WordLists } from '../word-lists.js';
 import {
+  hasLegalForm,
   isOrganisationAround,
   isOrganisationWord,
   isPlaceOrStreet,
@@ -119,7 +120,7 @@ function judgeRun(text: string, run: readonly Word[], lists: WordLists): Detecti
   const found: Detection[] = [];
   let part: { word: Word; kind: WordKind }[] = [];
   const flush = (): void => {
-    const detection = judgePart(text, part);
+    const detection = judgePart(text, part, lists);
     if (detection !== undefined) found.push(detection);
     part = [];
   };
@@ -172,6 +173,7 @@ function around(text: string, first: Word, last: Word): { before: string; after:
 function judgePart(
   text: string,
   part: readonly { word: Word; kind: WordKind }[],
+  lists: WordLists,
 ): Detection | undefined {
   const first = part[0]?.word;
   const last = part.at(-1)?.word;
@@ -183,6 +185,7 @@ function judgePart(
   if (full.every((entry) => isOrganisationWord(entry.word.text))) return undefined;
   const context = around(text, first, last);
   if (isOrganisationAround(context, count('name') > 0)) return undefined;
+  if (hasLegalForm(part, context.after, lists)) return undefined;
   if (!hasCue && isPlaceOrStreet(part, context)) return undefined;
 
   const isShouted = full.every((entry) => entry.word.shape === 'upper');
