@@ -30,6 +30,8 @@ describe('organisations are not people', () => {
     ['She left Harrowfeld Kft. in May', []],
     ['The shop is run by Orvalho e Hijos now', []],
     ['Mirela Brandt BA gave the talk', ['Mirela Brandt BA']],
+    ['The deal with Harlow - Brenvik fell through', []],
+    ['See you soon. Thanks - Brevalyn', ['Brevalyn']],
   ])('in %j finds %j', async (text, people) => {
     expect(await peopleIn(text)).toEqual(people);
   });

@@ -7,6 +7,7 @@ import {
   isPlaceOrStreet,
   withoutFirms,
 } from './name-context.js';
+import { withoutDashedPairs } from './dashed-firms.js';
 import { lowercaseName } from './lowercase-name.js';
 import { classifyWord, wordsOf, type Word, type WordKind } from './words.js';
 
@@ -47,7 +48,8 @@ export class NameDetector implements Detector {
       found.push(...judgeRun(text, run, lists));
       index += run.length;
     }
-    return withoutFirms(text, [...found, ...listedWithNames(text, words, found)]);
+    const named = withoutFirms(text, [...found, ...listedWithNames(text, words, found)]);
+    return withoutDashedPairs(text, named, lists);
   }
 }
 
