@@ -89,6 +89,23 @@ describe('house numbers and units as other languages write them', () => {
   );
 });
 
+describe('a street, its number and a town on one line', () => {
+  it.each([
+    ['Where is Brenlowska 583, Quillovo?', 'Brenlowska 583, Quillovo'],
+    ['We met at Quillhaven 68A, Harrowsted.', 'Quillhaven 68A, Harrowsted'],
+  ])('finds %j', async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+
+  it.each([
+    'During 1971, Quorvex invested heavily',
+    'Read Chapter 5, Genesis first',
+    'Windows 10, Office and Teams are installed',
+  ])('finds no address in %j: the words before the number are everyday English', async (text) => {
+    expect(await addressesIn(text)).toEqual([]);
+  });
+});
+
 describe('streets typed in lowercase', () => {
   it.each([
     [

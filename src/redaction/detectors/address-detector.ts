@@ -62,12 +62,24 @@ const NUMBERED_LINE_THEN_UNIT = new RegExp(
   'gu',
 );
 
+/**
+ * "Kalenićeva 583, Sombor", "Rosenhaven 68A, Grindsted": a street's name, its house number,
+ * a comma and a capitalised town. Most of Europe writes a one-line address so; a title, a
+ * product or a chapter with a number is seldom followed by a comma and a proper noun.
+ */
+const STREET_NUMBER_TOWN = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:${STREET_WORD}[ \t]+){1,3}${HOUSE_NUMBER}` +
+    String.raw`(?![\p{L}\p{N}])[ \t]*,[ \t]*[\p{Lu}][\p{L}\p{M}'-]+`,
+  'gu',
+);
+
 const PATTERNS: readonly [RegExp, number][] = [
   [MILITARY, 0.9],
   [NUMBERED_WITH_UNIT, 0.9],
   [NAMED_WITH_UNIT, 0.85],
   [NUMBERED_LINE_THEN_UNIT, 0.85],
   [STREET_THEN_POSTCODE, 0.85],
+  [STREET_NUMBER_TOWN, 0.8],
   [NUMBER_NAME_NUMBER, 0.75],
 ];
 
@@ -77,6 +89,7 @@ const PATTERNS: readonly [RegExp, number][] = [
  */
 const NEEDS_PROPER_NOUN: ReadonlySet<RegExp> = new Set([
   STREET_THEN_POSTCODE,
+  STREET_NUMBER_TOWN,
   NUMBER_NAME_NUMBER,
   NAMED_WITH_UNIT,
   NUMBERED_LINE_THEN_UNIT,
@@ -136,6 +149,7 @@ export class AddressDetector implements Detector {
     for (const [pattern, confidence] of PATTERNS) {
       for (const match of text.matchAll(pattern)) {
         if (NEEDS_PROPER_NOUN.has(pattern) && !hasUncommonWord(match[0], lists)) continue;
+        if (pattern === STREET_NUMBER_TOWN && !isStreetBeforeTown(match[0], lists)) continue;
         const end = extendOverParts(text, match.index + match[0].length, lists);
         found.push(addressAt(match.index, end, confidence));
       }
@@ -148,6 +162,17 @@ export class AddressDetector implements Detector {
       found.map((street) => withUnitBefore(text, street)),
     );
   }
+}
+
+/**
+ * The words before the number name a street: a proper noun or a known name, not only
+ * everyday English ("During 1971, Quorvex invested").
+ */
+function isStreetBeforeTown(candidate: string, lists: WordLists): boolean {
+  const street = candidate.slice(0, candidate.search(/\d/u));
+  const isKnownName = (word: Word): boolean =>
+    lists.firstNames.has(word.text.toLowerCase()) || lists.lastNames.has(word.text.toLowerCase());
+  return hasUncommonWord(street, lists) || wordsOf(street).some(isKnownName);
 }
 
 function streetAround(
