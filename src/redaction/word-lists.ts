@@ -20,6 +20,11 @@ export interface WordLists {
   peoples: ReadonlySet<string>;
   /** Street types ("street", "avenue", "vej", "gate"), lowercased. */
   streetTypes: ReadonlySet<string>;
+  /**
+   * Street types that every locale writes before the street's name ("Aleea", "Privada",
+   * "Urbanización", "wyb."), lowercased, leaving out everyday English words ("park").
+   */
+  leadingStreetTypes: ReadonlySet<string>;
   /** The street types that name a street even with no house number beside them. */
   plainStreetTypes: ReadonlySet<string>;
   /**
@@ -57,6 +62,10 @@ function buildWordLists(faker: typeof FakerModule): WordLists {
     englishWords,
     streetTypes: singleWords(collect('location', 'street_suffix', new Set(STREET_TYPES))),
     plainStreetTypes: new Set(STREET_TYPES),
+    leadingStreetTypes: withoutWords(
+      singleWords(collect('location', 'street_prefix')),
+      englishWords,
+    ),
     legalForms: legalFormsOf(locales),
   };
 }
@@ -67,7 +76,7 @@ function legalFormsOf(locales: readonly LocaleData[]): Set<string> {
   for (const locale of locales) {
     for (const form of writtenStrings(locale.company?.legal_entity_type)) {
       const last = form.split(/\s+/u).at(-1);
-      if (last !== undefined && last.length >= 2) forms.add(last);
+      if (last !== undefined && (last.match(/\p{L}/gu) ?? []).length >= 2) forms.add(last);
     }
   }
   return forms;
@@ -103,6 +112,10 @@ function strings(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(strings);
   if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(strings);
   return [];
+}
+
+function withoutWords(words: Set<string>, left: ReadonlySet<string>): Set<string> {
+  return new Set([...words].filter((word) => !left.has(word.replace(/\.$/u, ''))));
 }
 
 function singleWords(words: Set<string>): Set<string> {

@@ -7,6 +7,7 @@ import {
   isStreetType,
   NAME_PARTICLES,
   namesStreetAlone,
+  needsNameAfter,
   UNIT,
   UNIT_WORDS,
 } from './street-words.js';
@@ -191,7 +192,11 @@ function streetAround(
     if (word.shape === 'lower' && !isNameBeforeLowercaseType(word, anchor, lists)) break;
     start = word.start;
   }
-  if (isLeadingType(anchor, text)) end = extendOverNames(text, words, index);
+  if (isLeadingType(anchor, text, lists)) {
+    end = extendOverNames(text, words, index);
+    if (end === anchorEnd && needsNameAfter(anchor, text)) return undefined;
+    if (needsNameAfter(anchor, text)) start = anchor.start;
+  }
 
   const lowercaseStart = lowercaseStreetStart(text, words, index);
   const before = NUMBER_BEFORE.exec(text.slice(Math.max(0, start - 16), start));
@@ -200,7 +205,10 @@ function streetAround(
   const after = NUMBER_AFTER.exec(text.slice(end, end + 16));
   if (after !== null) end += after[0].length;
 
-  const hasNumber = lowercaseStart !== undefined || before !== null || after !== null;
+  // "Aleea Lisabona, Bloc 22": a unit stands where the house number would.
+  const unit = after === null ? UNIT_AFTER.exec(text.slice(end, end + 40)) : null;
+  const hasNumber =
+    lowercaseStart !== undefined || before !== null || after !== null || unit !== null;
   // A street type alone ("Keys", "Avenue") says nothing; it needs a name or a number.
   if (!hasNumber && start === anchor.start && end === anchorEnd) return undefined;
   // Below the default floor unless "the corner of A and B" joins it to a surer street.
