@@ -25,6 +25,11 @@ export interface WordLists {
    * "Urbanización", "wyb."), lowercased, leaving out everyday English words ("park").
    */
   leadingStreetTypes: ReadonlySet<string>;
+  /**
+   * Street types that their locales write in lowercase after the name ("prospekti",
+   * "lakótelep", "havna"), leaving out everyday English words ("park").
+   */
+  lowercaseStreetTypes: ReadonlySet<string>;
   /** The street types that name a street even with no house number beside them. */
   plainStreetTypes: ReadonlySet<string>;
   /**
@@ -62,12 +67,19 @@ function buildWordLists(faker: typeof FakerModule): WordLists {
     englishWords,
     streetTypes: singleWords(collect('location', 'street_suffix', new Set(STREET_TYPES))),
     plainStreetTypes: new Set(STREET_TYPES),
+    lowercaseStreetTypes: withoutWords(lowercaseSuffixes(locales), englishWords),
     leadingStreetTypes: withoutWords(
       singleWords(collect('location', 'street_prefix')),
       englishWords,
     ),
     legalForms: legalFormsOf(locales),
   };
+}
+
+function lowercaseSuffixes(locales: readonly LocaleData[]): Set<string> {
+  const written = locales.flatMap((locale) => writtenStrings(locale.location?.street_suffix));
+  const lowercase = written.filter((word) => word === word.toLowerCase() && word.length >= 2);
+  return singleWords(new Set(lowercase));
 }
 
 /** Kept as written: "AS" and "SA" are legal forms, "as" and "sa" are not. */

@@ -35,6 +35,15 @@ describe('address blocks', () => {
   });
 
   it.each([
+    ['Write to 5 Rue Brenlow\n23176 Quillville today', '5 Rue Brenlow\n23176 Quillville'],
+    ['Ship to 96 Quill Drive\nSG4 0RX Brenlow-on-Sea', '96 Quill Drive\nSG4 0RX Brenlow-on-Sea'],
+    ['Deliver to: Brenlowa 760\nKat 9\nQuillvar', 'Brenlowa 760\nKat 9\nQuillvar'],
+    ['Brenlow ulica 38\nstanovanje št. 388', 'Brenlow ulica 38\nstanovanje št. 388'],
+  ])('reads a postcode line and a unit line as lines, in %j', async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+
+  it.each([
     ['Suite 12 4480 Quillbrook 77', 'Suite 12 4480 Quillbrook 77'],
     ['Deliver to Apt 3B 17 Harrow Road please', 'Apt 3B 17 Harrow Road'],
   ])('takes a unit written before its street in %j', async (text, value) => {
@@ -47,6 +56,8 @@ describe('street types', () => {
     ['the office at 98 brenna kovács útja 45 is open', '98 brenna kovács útja 45'],
     ['Ozolu iela 12, Rīga', 'Ozolu iela 12, Rīga'],
     ['Her flat is on Calle Mayor 7', 'Calle Mayor 7'],
+    ['Where is Quillan lakótelep 95?', 'Quillan lakótelep 95'],
+    ['Brenlow prospekti, 753', 'Brenlow prospekti, 753'],
     ['Meet me on Quillan Street tonight', 'Quillan Street'],
     [
       'the corner of 4 Elm Street and Brevik Summit',
@@ -91,6 +102,7 @@ describe('house numbers and units as other languages write them', () => {
     'We sold 5 OG prints',
     'Martin Luther King Jr. 5 times',
     'Eje 5 is the answer',
+    'We met Julia Lia on 5 May',
   ])('finds no address in %j', async (text) => {
     expect(await addressesIn(text)).toEqual([]);
   });

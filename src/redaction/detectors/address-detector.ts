@@ -20,9 +20,11 @@ const MILITARY =
 const NUMBERED_WITH_UNIT =
   /(?<![\p{L}\p{N}])\d{1,6}\s+(?:[\p{Lu}][\p{L}\p{M}'.-]*\s+){1,4}\d{1,5}[a-z]?,?\s*\n?\s*(?:apt\.?|apartment|suite|unit)\s*[\d\p{L}-]{1,6}\b\.?/giu;
 
-/** "Kuuse 53\n Suite 12": a capitalised name and its number, then a unit. */
-const NAMED_WITH_UNIT =
-  /(?<![\p{L}\p{N}])(?:[\p{Lu}][\p{L}\p{M}'.-]*[ \t]+){1,4}\d{1,5}[a-z]?,?\s*\n?\s*(?:[Aa]pt\.?|[Aa]partment|[Ss]uite|SUITE|APT\.?)\s*[\d\p{L}-]{1,6}\b\.?/gu;
+/** "Kuuse 53\n Suite 12", "Terazije 5\nStan 88": a capitalised name and its number, then a unit. */
+const NAMED_WITH_UNIT = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:[\p{Lu}][\p{L}\p{M}'.-]*[ \t]+){1,4}\d{1,5}[a-z]?,?\s*\n?\s*${UNIT}`,
+  'gu',
+);
 
 /**
  * "30497 Ibirapita 8057", "692 Kuuse 53": a building number, a street's name, its number.
@@ -102,7 +104,7 @@ const NUMBER_BEFORE = /(?:\d{1,6}[a-z]?\s+){1,2}$/iu;
  * "s/n" where a Spanish street has no number.
  */
 const NUMBER_AFTER =
-  /^,?\s+(?:(?:(?:no|nr|n[º°])\.?\s*)?\d{1,5}[a-z]?(?:\/\d{1,4}[a-z]?)?\b\.?|s\/n\b\.?)/iu;
+  /^,?[ \t]+(?:(?:(?:no|nr|n[º°])\.?\s*)?\d{1,5}[a-z]?(?:\/\d{1,4}[a-z]?)?\b\.?|s\/n\b\.?)/iu;
 const UNIT_AFTER = new RegExp(String.raw`^(?:,?${LINE_LEAD}${UNIT})+`, 'u');
 /**
  * One more line or comma part of an address: a town, a region, a country (with its language
@@ -282,7 +284,7 @@ function extendOverNames(text: string, words: readonly Word[], index: number): n
  * A town line ends where the sentence goes on in lowercase prose ("…, OR 40593 today"),
  * unless a postcode follows ("Lyss, nan 50662").
  */
-const LOWERCASE_WORD = /(?<![\p{L}\p{M}])\p{Ll}[\p{Ll}\p{M}]*(?![\p{L}\p{M}])/gu;
+const LOWERCASE_WORD = /(?<![\p{L}\p{M}'’-])\p{Ll}[\p{Ll}\p{M}]*(?![\p{L}\p{M}'’-])/gu;
 
 function withoutProse(part: RegExpExecArray | null, lists: WordLists): [string] | null {
   if (part === null) return null;

@@ -79,7 +79,7 @@ const floorWords = FLOOR_WORDS_AFTER_NUMBER.map(anyCase).join('|');
 
 /** A unit of an address, as a regular expression's source, for patterns with the `u` flag. */
 export const UNIT =
-  String.raw`(?:(?:${unitWords})(?!\p{L})\s*[\d\p{L}-]{1,6}(?![\p{L}\p{N}])\.?` +
+  String.raw`(?:(?:${unitWords})(?!\p{L})\s*(?:(?:št|no|nr)\.\s*)?[\d\p{L}-]{1,6}(?![\p{L}\p{N}])\.?` +
   String.raw`|\d{1,3}(?:\.|e|º|ª|st|nd|rd|th)?\s*(?:${floorWords})(?![\p{L}\p{N}])\.?)`;
 
 export function isLeadingType(word: Word, text: string, lists: WordLists): boolean {
@@ -103,6 +103,7 @@ export function isStreetType(word: Word, text: string, lists: WordLists): boolea
   if (isCompound(lower, withDot, lists)) return true;
   if (LOWERCASE_TYPES.has(withDot) || isLeadingType(word, text, lists)) return true;
   if (LOWERCASE_TYPES.has(lower)) return true;
+  if (word.shape === 'lower' && lists.lowercaseStreetTypes.has(withDot)) return true;
   // A lowercase "keys" or "way" is prose; a street type is written with a capital.
   if (word.shape !== 'title' && word.shape !== 'upper') return false;
   return lists.streetTypes.has(lower) || lists.streetTypes.has(withDot);
