@@ -32,6 +32,11 @@ describe('organisations are not people', () => {
     ['Mirela Brandt BA gave the talk', ['Mirela Brandt BA']],
     ['The deal with Harlow - Brenvik fell through', []],
     ['See you soon. Thanks - Brevalyn', ['Brevalyn']],
+    ['We hope to support Hellowallet in its mission', []],
+    ['Shares of Greatschools rose', []],
+    ['I asked Blackwood about it', ['Blackwood']],
+    ['I asked Coldfield about it', ['Coldfield']],
+    ['I asked Brevalyn about it', ['Brevalyn']],
   ])('in %j finds %j', async (text, people) => {
     expect(await peopleIn(text)).toEqual(people);
   });
