@@ -62,6 +62,12 @@ describe('places are not people', () => {
     ['Germán López signed it', ['Germán López']],
     ['Ten years in Quillmark, Brevalyn is still here', ['Brevalyn']],
     ['Our founders: Quillmark, Brevalyn and Reed.', ['Quillmark', 'Brevalyn', 'Reed']],
+    ['He flew to Quillanos de Brevara on Tuesday', []],
+    ['Quillana de la Brevera is sunny', []],
+    ['A painting by Leonardo da Vinci', ['Leonardo da Vinci']],
+    ['Hello, I am Dana Quill', ['Dana Quill']],
+    ['Why do Brevalyn and Reed agree?', ['Brevalyn', 'Reed']],
+    ['We met José da Silva and Ana de la Cruz', ['José da Silva', 'Ana de la Cruz']],
   ])('in %j finds %j', async (text, people) => {
     expect(await peopleIn(text)).toEqual(people);
   });

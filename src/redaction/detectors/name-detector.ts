@@ -9,6 +9,7 @@ import {
 } from './name-context.js';
 import { withoutDashedPairs } from './dashed-firms.js';
 import { lowercaseName } from './lowercase-name.js';
+import { joinedOverParticles, withoutPlaceTails } from './place-particles.js';
 import { classifyWord, wordsOf, type Word, type WordKind } from './words.js';
 
 /** Words right before a name that say a name follows. */
@@ -49,7 +50,8 @@ export class NameDetector implements Detector {
       index += run.length;
     }
     const named = withoutFirms(text, [...found, ...listedWithNames(text, words, found)]);
-    return withoutDashedPairs(text, named, lists);
+    const people = withoutPlaceTails(text, withoutDashedPairs(text, named, lists), lists);
+    return joinedOverParticles(text, people);
   }
 }
 
