@@ -174,6 +174,14 @@ describe('streets after a cue', () => {
     expect(await addressesIn(text)).toEqual([value]);
   });
 
+  it('takes a street named after a person when two numbers come before the name', async () => {
+    const text = 'The shop is at 9816 214 Mirela Brandt';
+    expect(await findingsIn(redactor, text)).toMatchObject([
+      { className: 'STREET_ADDRESS', value: '9816 214 Mirela Brandt' },
+    ]);
+    expect(await addressesIn('Meet me at 10 Mirela Brandt will come')).toEqual([]);
+  });
+
   it('takes the number after a numbered street name', async () => {
     expect(await addressesIn('Her address: 106 pinheiro velho 44')).toEqual([
       '106 pinheiro velho 44',

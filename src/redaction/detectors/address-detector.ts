@@ -158,13 +158,23 @@ export class AddressDetector implements Detector {
       }
     }
     for (const street of cuedStreets(text, lists)) {
-      found.push(addressAt(street.start, extendOverParts(text, street.end, lists), 0.75));
+      const end = extendOverParts(text, street.end, lists);
+      found.push(addressAt(street.start, end, cuedConfidence(text.slice(street.start, end))));
     }
     return joinCorners(
       text,
       found.map((street) => withUnitBefore(text, street)),
     );
   }
+}
+
+/**
+ * "lives at 9816 214 Mirela Brandt": a building number and a house number before a name make
+ * a street named after a person, and the street should win over the person found inside it.
+ * One number alone ("is at 10 Mirela Brandt's") may be a time, so it stays less sure.
+ */
+function cuedConfidence(street: string): number {
+  return /^\d{1,6}[ \t]+\d{1,6}[a-zA-Z]?[ \t]+\p{L}/u.test(street) ? 0.9 : 0.75;
 }
 
 /**
