@@ -108,6 +108,24 @@ describe('house numbers and units as other languages write them', () => {
   });
 });
 
+describe('numbered streets and towns after a postcode', () => {
+  it.each([
+    ['I live at 12 5th Avenue', '12 5th Avenue'],
+    ['Send it to 350 W 42nd St, Quillton', '350 W 42nd St, Quillton'],
+    ['Write to 12 Rue Brenlow, 75002 Quillville', '12 Rue Brenlow, 75002 Quillville'],
+    ['Write to Quillweg 8, 24906 Brevik.', 'Quillweg 8, 24906 Brevik'],
+  ])('finds %j', async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+
+  it.each(['Take the 3rd Road on the left', 'Meet on 5th Avenue tonight'])(
+    'finds no address in %j: an ordinal with no house number may be a direction',
+    async (text) => {
+      expect(await addressesIn(text)).toEqual([]);
+    },
+  );
+});
+
 describe('a street, its number and a town on one line', () => {
   it.each([
     ['Where is Brenlowska 583, Quillovo?', 'Brenlowska 583, Quillovo'],

@@ -100,6 +100,12 @@ const NEEDS_PROPER_NOUN: ReadonlySet<RegExp> = new Set([
 
 const NUMBER_BEFORE = /(?:\d{1,6}[a-z]?\s+){1,2}$/iu;
 /**
+ * "12 5th Avenue", "350 W 42nd St": a numbered street's ordinal, with a compass point before
+ * it and the house number before that.
+ */
+const ORDINAL_STREET_BEFORE =
+  /(?<![\p{L}\p{N}])(\d{1,6}[a-z]?[ \t]+)?(?:(?:[NSEW]|N[EW]|S[EW]|North|South|East|West)\.?[ \t]+)?\d{1,4}(?:st|nd|rd|th)[ \t]+$/u;
+/**
  * "Oak Street 12", "Linneagata 9b", "Rutkowski 5/5", "Calle Mayor, 3", "Satria no 46", and
  * "s/n" where a Spanish street has no number.
  */
@@ -123,6 +129,8 @@ const UNIT_LEADING =
 const UNIT_BEFORE = /(?:apt\.?|apartment|suite|unit)\s*[\d\p{L}-]{1,6}\.?$/iu;
 const TOWN_AFTER_UNIT =
   /^[ \t]+[\p{Lu}][\p{L}\p{M}'-]*(?:[ \t]+[\p{Lu}][\p{L}\p{M}'-]*){0,3}(?:[ \t]+\d{4,5})?(?=[ \t]*(?:[,.?!;)]|\n|$))/u;
+/** "…, 75002 Paris": a postcode ends the part, and the town follows it on the same line. */
+const POSTCODE_BEFORE = new RegExp(String.raw`(?:^|[\s,])${POSTCODE}$`, 'u');
 const CORNER_BEFORE = /(?:the\s+)?corner\s+of\s+$/iu;
 
 const MAX_CONTINUATIONS = 6;
@@ -195,37 +203,77 @@ function streetAround(
 ): Detection | undefined {
   const anchor = words[index] as Word;
   const anchorEnd = text[anchor.end] === '.' ? anchor.end + 1 : anchor.end;
-  let start = anchor.start;
-  let end = anchorEnd;
+  let nameStart = namesBefore(text, { words, index }, lists);
+  let nameEnd = anchorEnd;
+  if (isLeadingType(anchor, text, lists)) {
+    nameEnd = extendOverNames(text, words, index);
+    if (needsNameAfter(anchor, text)) {
+      if (nameEnd === anchorEnd) return undefined;
+      nameStart = anchor.start;
+    }
+  }
 
+  const before = numberBefore(text, { words, index }, nameStart);
+  const after = numberAfter(text, nameEnd);
+  const hasNumber = before.hasNumber || after.hasNumber;
+  // A street type alone ("Keys", "Avenue") says nothing; it needs a name or a number.
+  if (!hasNumber && before.start === anchor.start && after.end === anchorEnd) return undefined;
+  // Below the default floor unless "the corner of A and B" joins it to a surer street.
+  const isPlain = namesStreetAlone(anchor, text, lists) && !before.isOrdinal;
+  const confidence = hasNumber ? 0.9 : isPlain ? 0.55 : 0.45;
+  return addressAt(before.start, extendOverParts(text, after.end, lists), confidence);
+}
+
+/** Where the street's name starts: up to three words before its type on the same line. */
+function namesBefore(
+  text: string,
+  { words, index }: { words: readonly Word[]; index: number },
+  lists: WordLists,
+): number {
+  const anchor = words[index] as Word;
+  let start = anchor.start;
   for (let left = index - 1; left >= 0 && left >= index - 3; left--) {
     const word = words[left] as Word;
     if (!/^[ \t]+$/u.test(text.slice(word.end, start))) break;
     if (word.shape === 'lower' && !isNameBeforeLowercaseType(word, anchor, lists)) break;
     start = word.start;
   }
-  if (isLeadingType(anchor, text, lists)) {
-    end = extendOverNames(text, words, index);
-    if (end === anchorEnd && needsNameAfter(anchor, text)) return undefined;
-    if (needsNameAfter(anchor, text)) start = anchor.start;
+  return start;
+}
+
+/**
+ * The house number before the street's name, or before a numbered street's ordinal ("12 5th
+ * Avenue"). An ordinal with no house number ("the 3rd Road on the left") is a direction as
+ * often as a street, so it is not sure enough alone.
+ */
+function numberBefore(
+  text: string,
+  { words, index }: { words: readonly Word[]; index: number },
+  nameStart: number,
+): { start: number; hasNumber: boolean; isOrdinal: boolean } {
+  const anchor = words[index] as Word;
+  const ordinal = ORDINAL_STREET_BEFORE.exec(
+    text.slice(Math.max(0, anchor.start - 30), anchor.start),
+  );
+  if (ordinal !== null) {
+    const start = anchor.start - ordinal[0].length;
+    return { start, hasNumber: ordinal[1] !== undefined, isOrdinal: true };
   }
-
   const lowercaseStart = lowercaseStreetStart(text, words, index);
-  const before = NUMBER_BEFORE.exec(text.slice(Math.max(0, start - 16), start));
-  if (lowercaseStart !== undefined) start = lowercaseStart;
-  else if (before !== null) start -= before[0].length;
-  const after = NUMBER_AFTER.exec(text.slice(end, end + 16));
-  if (after !== null) end += after[0].length;
+  if (lowercaseStart !== undefined) {
+    return { start: lowercaseStart, hasNumber: true, isOrdinal: false };
+  }
+  const number = NUMBER_BEFORE.exec(text.slice(Math.max(0, nameStart - 16), nameStart));
+  const start = number === null ? nameStart : nameStart - number[0].length;
+  return { start, hasNumber: number !== null, isOrdinal: false };
+}
 
-  // "Aleea Lisabona, Bloc 22": a unit stands where the house number would.
-  const unit = after === null ? UNIT_AFTER.exec(text.slice(end, end + 40)) : null;
-  const hasNumber =
-    lowercaseStart !== undefined || before !== null || after !== null || unit !== null;
-  // A street type alone ("Keys", "Avenue") says nothing; it needs a name or a number.
-  if (!hasNumber && start === anchor.start && end === anchorEnd) return undefined;
-  // Below the default floor unless "the corner of A and B" joins it to a surer street.
-  const confidence = hasNumber ? 0.9 : namesStreetAlone(anchor, text, lists) ? 0.55 : 0.45;
-  return addressAt(start, extendOverParts(text, end, lists), confidence);
+/** The house number after the street's name, or a unit where it would be ("Aleea X, Bloc 22"). */
+function numberAfter(text: string, nameEnd: number): { end: number; hasNumber: boolean } {
+  const number = NUMBER_AFTER.exec(text.slice(nameEnd, nameEnd + 16));
+  if (number !== null) return { end: nameEnd + number[0].length, hasNumber: true };
+  const unit = UNIT_AFTER.exec(text.slice(nameEnd, nameEnd + 40));
+  return { end: nameEnd, hasNumber: unit !== null };
 }
 
 /** English street types, which a text typed in lowercase writes in lowercase too. */
@@ -309,13 +357,18 @@ function withoutProse(part: RegExpExecArray | null, lists: WordLists): [string] 
   return [value];
 }
 
+/** After a unit or a postcode, the town may follow on the same line. */
+function isTownNext(before: string): boolean {
+  return UNIT_BEFORE.test(before) || POSTCODE_BEFORE.test(before);
+}
+
 function extendOverParts(text: string, from: number, lists: WordLists): number {
   let end = from;
   for (let count = 0; count < MAX_CONTINUATIONS; count++) {
     const part =
       UNIT_AFTER.exec(text.slice(end, end + 40)) ??
       withoutProse(CONTINUATION.exec(text.slice(end, end + 60)), lists) ??
-      (UNIT_BEFORE.test(text.slice(Math.max(0, end - 20), end))
+      (isTownNext(text.slice(Math.max(0, end - 20), end))
         ? TOWN_AFTER_UNIT.exec(text.slice(end, end + 60))
         : null);
     if (part === null) break;

@@ -27,8 +27,11 @@ export function withoutPlaceTails(
     const before = WORD_AND_PARTICLE_BEFORE.exec(
       text.slice(Math.max(0, finding.start - 60), finding.start),
     );
-    if (before === null || classifyWord(before[1] ?? '', lists) === 'common') return true;
-    const wordEnd = finding.start - before[0].length + before[1].length;
+    const word = before?.[1];
+    if (before === null || word === undefined || classifyWord(word, lists) === 'common') {
+      return true;
+    }
+    const wordEnd = finding.start - before[0].length + word.length;
     return personEnds.has(wordEnd);
   });
 }
