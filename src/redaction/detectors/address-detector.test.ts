@@ -156,6 +156,15 @@ describe('streets typed in lowercase', () => {
   });
 
   it.each([
+    ['send it to brenlowska 26, quillovo by friday', 'brenlowska 26, quillovo'],
+    ['deliver to: brenlowa 760\nkat 9\nquillvar', 'brenlowa 760\nkat 9\nquillvar'],
+    ['our shop at 695 quillan freeway opens at nine', '695 quillan freeway'],
+  ])('reads the words that are not English as names in %j', async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+
+  it.each([
+    'we saw 3 green parks',
     'we walked 5 miles down the road',
     'it is 3 km to the main road',
     'we need 2 more chairs for unit 5',

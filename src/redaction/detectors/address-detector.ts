@@ -1,6 +1,7 @@
 import type { Detection, Detector } from '../detection.js';
 import { loadWordLists, type WordLists } from '../word-lists.js';
 import { cuedStreets } from './cued-address.js';
+import { isAllLowercase, properNounView } from './lowercase-view.js';
 import {
   hasUncommonWord,
   isLeadingType,
@@ -145,14 +146,15 @@ const MAX_CONTINUATIONS = 6;
 export class AddressDetector implements Detector {
   readonly name = 'address';
 
-  async detect(text: string): Promise<Detection[]> {
+  async detect(original: string): Promise<Detection[]> {
     const lists = await loadWordLists();
+    const text = isAllLowercase(original) ? properNounView(original, lists) : original;
     const found: Detection[] = [];
     const words = wordsOf(text);
 
     for (let index = 0; index < words.length; index++) {
       const word = words[index] as Word;
-      const isLowercaseStreet = lowercaseStreetStart(text, words, index) !== undefined;
+      const isLowercaseStreet = lowercaseStreetStart(text, { words, index }, lists) !== undefined;
       if (!isStreetType(word, text, lists) && !isLowercaseStreet) continue;
       const street = streetAround(text, { words, index }, lists);
       if (street !== undefined) found.push(street);
@@ -213,7 +215,7 @@ function streetAround(
     }
   }
 
-  const before = numberBefore(text, { words, index }, nameStart);
+  const before = numberBefore(text, { words, index, nameStart }, lists);
   const after = numberAfter(text, nameEnd);
   const hasNumber = before.hasNumber || after.hasNumber;
   // A street type alone ("Keys", "Avenue") says nothing; it needs a name or a number.
@@ -248,8 +250,8 @@ function namesBefore(
  */
 function numberBefore(
   text: string,
-  { words, index }: { words: readonly Word[]; index: number },
-  nameStart: number,
+  { words, index, nameStart }: { words: readonly Word[]; index: number; nameStart: number },
+  lists: WordLists,
 ): { start: number; hasNumber: boolean; isOrdinal: boolean } {
   const anchor = words[index] as Word;
   const ordinal = ORDINAL_STREET_BEFORE.exec(
@@ -259,7 +261,7 @@ function numberBefore(
     const start = anchor.start - ordinal[0].length;
     return { start, hasNumber: ordinal[1] !== undefined, isOrdinal: true };
   }
-  const lowercaseStart = lowercaseStreetStart(text, words, index);
+  const lowercaseStart = lowercaseStreetStart(text, { words, index }, lists);
   if (lowercaseStart !== undefined) {
     return { start: lowercaseStart, hasNumber: true, isOrdinal: false };
   }
@@ -290,16 +292,20 @@ const PROSE_WORDS: ReadonlySet<string> = new Set(
 );
 
 /**
- * Where "12 oak street" or "7258 center road" starts: a lowercase English street type is a
- * street's only after its name and a house number.
+ * Where "12 oak street", "7258 center road" or "695 Quillan freeway" starts: a lowercase English
+ * street type is a street's only after its name and a house number. The commonest types
+ * ("street", "road") may follow everyday words; the rest of faker's types ("freeway", "pines")
+ * need a name that is not everyday English, as "3 green parks" shows.
  */
 function lowercaseStreetStart(
   text: string,
-  words: readonly Word[],
-  index: number,
+  { words, index }: { words: readonly Word[]; index: number },
+  lists: WordLists,
 ): number | undefined {
   const anchor = words[index] as Word;
-  if (anchor.shape !== 'lower' || !LOWERCASE_ENGLISH_TYPES.has(anchor.text)) return undefined;
+  if (anchor.shape !== 'lower') return undefined;
+  const isCommonType = LOWERCASE_ENGLISH_TYPES.has(anchor.text);
+  if (!isCommonType && !lists.streetTypes.has(anchor.text)) return undefined;
   let start = anchor.start;
   for (let left = index - 1; left >= 0 && left >= index - 3; left--) {
     const word = words[left] as Word;
@@ -307,7 +313,9 @@ function lowercaseStreetStart(
     if (PROSE_WORDS.has(word.text.toLowerCase())) return undefined;
     start = word.start;
     const number = NUMBER_BEFORE.exec(text.slice(Math.max(0, start - 16), start));
-    if (number !== null) return start - number[0].length;
+    if (number === null) continue;
+    const isNamed = isCommonType || hasUncommonWord(text.slice(start, anchor.start), lists);
+    return isNamed ? start - number[0].length : undefined;
   }
   return undefined;
 }
