@@ -1,17 +1,10 @@
 import type { Detection, Detector } from '../detection.js';
 import { loadWordLists, type WordLists } from '../word-lists.js';
+import { extendOverParts, LINE_LEAD, POSTCODE } from './address-parts.js';
 import { cuedStreets } from './cued-address.js';
 import { isAllLowercase, properNounView } from './lowercase-view.js';
-import {
-  hasUncommonWord,
-  isLeadingType,
-  isStreetType,
-  NAME_PARTICLES,
-  namesStreetAlone,
-  needsNameAfter,
-  UNIT,
-  UNIT_WORDS,
-} from './street-words.js';
+import { hasUncommonWord, isStreetType, UNIT } from './street-words.js';
+import { lowercaseStreetStart, streetAround } from './typed-street.js';
 import { wordsOf, type Word } from './words.js';
 
 const MILITARY =
@@ -34,14 +27,6 @@ const NAMED_WITH_UNIT = new RegExp(
 const NUMBER_NAME_NUMBER =
   /(?<![\p{L}\p{N}.,:/-])\d{1,6}[ \t]+(?:[\p{Lu}][\p{L}\p{M}'-]+[ \t]+){1,3}\d{1,5}[a-z]?(?![\p{L}\p{N}]|[.,:/-]\d)/gu;
 
-/**
- * What may open a line of an address block: spaces, a quote mark ("> "), or a bullet ("•",
- * "-", "*", and "?" where a bullet was lost to a wrong text encoding).
- */
-const LINE_LEAD = String.raw`[\s>•·*?-]*`;
-
-/** Postcodes as countries write them: 5 or 4 digits, "123 45", "00-950", "1000-001", "1011 AB". */
-const POSTCODE = String.raw`(?:\d{3} \d{2}|\d{2}-\d{3}|\d{4}-\d{3}|\d{4} ?[A-Z]{2}|\d{4,5})`;
 const STREET_WORD = String.raw`[\p{Lu}][\p{L}\p{M}'.-]*`;
 const HOUSE_NUMBER = String.raw`\d{1,5}[a-zA-Z]?`;
 
@@ -99,42 +84,10 @@ const NEEDS_PROPER_NOUN: ReadonlySet<RegExp> = new Set([
   NUMBERED_LINE_THEN_UNIT,
 ]);
 
-const NUMBER_BEFORE = /(?:\d{1,6}[a-z]?\s+){1,2}$/iu;
-/**
- * "12 5th Avenue", "350 W 42nd St": a numbered street's ordinal, with a compass point before
- * it and the house number before that.
- */
-const ORDINAL_STREET_BEFORE =
-  /(?<![\p{L}\p{N}])(\d{1,6}[a-z]?[ \t]+)?(?:(?:[NSEW]|N[EW]|S[EW]|North|South|East|West)\.?[ \t]+)?\d{1,4}(?:st|nd|rd|th)[ \t]+$/u;
-/**
- * "Oak Street 12", "Linneagata 9b", "Rutkowski 5/5", "Calle Mayor, 3", "Satria no 46", and
- * "s/n" where a Spanish street has no number.
- */
-const NUMBER_AFTER =
-  /^,?[ \t]+(?:(?:(?:no|nr|n[º°])\.?\s*)?\d{1,5}[a-z]?(?:\/\d{1,4}[a-z]?)?\b\.?|s\/n\b\.?)/iu;
-const UNIT_AFTER = new RegExp(String.raw`^(?:,?${LINE_LEAD}${UNIT})+`, 'u');
-/**
- * One more line or comma part of an address: a town, a region, a country (with its language
- * in brackets), a postcode. It may be in lowercase, as a whole address sometimes is;
- * `withoutProse` ends it where the sentence goes on.
- */
-const CONTINUATION = new RegExp(
-  String.raw`^(?:\s*,\s*|\s*\n${LINE_LEAD})(?:,\s*)?(?:[\p{L}\d][\p{L}\p{M}\d .'()-]{0,40}?)` +
-    String.raw`(?=\s*(?:,|\n|$|[.?!](?:\s|$)))`,
-  'u',
-);
 /** "Suite 913 0547 Bygget 91": a unit written before its street. */
 const UNIT_LEADING =
   /(?<![\p{L}\p{N}])(?:apt\.?|apartment|suite|unit)(?:\s*\d[\d\p{L}-]{0,5})?[ \t]+$/iu;
-/** "… Apt. 819 Rzeszów Poland": after a unit, the town and country on the same line. */
-const UNIT_BEFORE = /(?:apt\.?|apartment|suite|unit)\s*[\d\p{L}-]{1,6}\.?$/iu;
-const TOWN_AFTER_UNIT =
-  /^[ \t]+[\p{Lu}][\p{L}\p{M}'-]*(?:[ \t]+[\p{Lu}][\p{L}\p{M}'-]*){0,3}(?:[ \t]+\d{4,5})?(?=[ \t]*(?:[,.?!;)]|\n|$))/u;
-/** "…, 75002 Paris": a postcode ends the part, and the town follows it on the same line. */
-const POSTCODE_BEFORE = new RegExp(String.raw`(?:^|[\s,])${POSTCODE}$`, 'u');
 const CORNER_BEFORE = /(?:the\s+)?corner\s+of\s+$/iu;
-
-const MAX_CONTINUATIONS = 6;
 
 /**
  * Street addresses, found in process: a street-type word ("Street", "Rue", "vej", "ul.")
@@ -196,193 +149,6 @@ function isStreetBeforeTown(candidate: string, lists: WordLists): boolean {
   const isKnownName = (word: Word): boolean =>
     lists.firstNames.has(word.text.toLowerCase()) || lists.lastNames.has(word.text.toLowerCase());
   return hasUncommonWord(street, lists) || wordsOf(street).some(isKnownName);
-}
-
-function streetAround(
-  text: string,
-  { words, index }: { words: readonly Word[]; index: number },
-  lists: WordLists,
-): Detection | undefined {
-  const anchor = words[index] as Word;
-  const anchorEnd = text[anchor.end] === '.' ? anchor.end + 1 : anchor.end;
-  let nameStart = namesBefore(text, { words, index }, lists);
-  let nameEnd = anchorEnd;
-  if (isLeadingType(anchor, text, lists)) {
-    nameEnd = extendOverNames(text, words, index);
-    if (needsNameAfter(anchor, text)) {
-      if (nameEnd === anchorEnd) return undefined;
-      nameStart = anchor.start;
-    }
-  }
-
-  const before = numberBefore(text, { words, index, nameStart }, lists);
-  const after = numberAfter(text, nameEnd);
-  const hasNumber = before.hasNumber || after.hasNumber;
-  // A street type alone ("Keys", "Avenue") says nothing; it needs a name or a number.
-  if (!hasNumber && before.start === anchor.start && after.end === anchorEnd) return undefined;
-  // Below the default floor unless "the corner of A and B" joins it to a surer street.
-  const isPlain = namesStreetAlone(anchor, text, lists) && !before.isOrdinal;
-  const confidence = hasNumber ? 0.9 : isPlain ? 0.55 : 0.45;
-  return addressAt(before.start, extendOverParts(text, after.end, lists), confidence);
-}
-
-/** Where the street's name starts: up to three words before its type on the same line. */
-function namesBefore(
-  text: string,
-  { words, index }: { words: readonly Word[]; index: number },
-  lists: WordLists,
-): number {
-  const anchor = words[index] as Word;
-  let start = anchor.start;
-  for (let left = index - 1; left >= 0 && left >= index - 3; left--) {
-    const word = words[left] as Word;
-    if (!/^[ \t]+$/u.test(text.slice(word.end, start))) break;
-    if (word.shape === 'lower' && !isNameBeforeLowercaseType(word, anchor, lists)) break;
-    start = word.start;
-  }
-  return start;
-}
-
-/**
- * The house number before the street's name, or before a numbered street's ordinal ("12 5th
- * Avenue"). An ordinal with no house number ("the 3rd Road on the left") is a direction as
- * often as a street, so it is not sure enough alone.
- */
-function numberBefore(
-  text: string,
-  { words, index, nameStart }: { words: readonly Word[]; index: number; nameStart: number },
-  lists: WordLists,
-): { start: number; hasNumber: boolean; isOrdinal: boolean } {
-  const anchor = words[index] as Word;
-  const ordinal = ORDINAL_STREET_BEFORE.exec(
-    text.slice(Math.max(0, anchor.start - 30), anchor.start),
-  );
-  if (ordinal !== null) {
-    const start = anchor.start - ordinal[0].length;
-    return { start, hasNumber: ordinal[1] !== undefined, isOrdinal: true };
-  }
-  const lowercaseStart = lowercaseStreetStart(text, { words, index }, lists);
-  if (lowercaseStart !== undefined) {
-    return { start: lowercaseStart, hasNumber: true, isOrdinal: false };
-  }
-  const number = NUMBER_BEFORE.exec(text.slice(Math.max(0, nameStart - 16), nameStart));
-  const start = number === null ? nameStart : nameStart - number[0].length;
-  return { start, hasNumber: number !== null, isOrdinal: false };
-}
-
-/** The house number after the street's name, or a unit where it would be ("Aleea X, Bloc 22"). */
-function numberAfter(text: string, nameEnd: number): { end: number; hasNumber: boolean } {
-  const number = NUMBER_AFTER.exec(text.slice(nameEnd, nameEnd + 16));
-  if (number !== null) return { end: nameEnd + number[0].length, hasNumber: true };
-  const unit = UNIT_AFTER.exec(text.slice(nameEnd, nameEnd + 40));
-  return { end: nameEnd, hasNumber: unit !== null };
-}
-
-/** English street types, which a text typed in lowercase writes in lowercase too. */
-const LOWERCASE_ENGLISH_TYPES: ReadonlySet<string> = new Set(
-  'street road avenue lane drive boulevard'.split(' '),
-);
-
-/** Words that no street's name holds: "5 miles down the road" is no address. */
-const PROSE_WORDS: ReadonlySet<string> = new Set(
-  (
-    'the a an and or but of in on at to for from with by is are was were be down up over ' +
-    'my your his her our their its this that these those'
-  ).split(' '),
-);
-
-/**
- * Where "12 oak street", "7258 center road" or "695 Quillan freeway" starts: a lowercase English
- * street type is a street's only after its name and a house number. The commonest types
- * ("street", "road") may follow everyday words; the rest of faker's types ("freeway", "pines")
- * need a name that is not everyday English, as "3 green parks" shows.
- */
-function lowercaseStreetStart(
-  text: string,
-  { words, index }: { words: readonly Word[]; index: number },
-  lists: WordLists,
-): number | undefined {
-  const anchor = words[index] as Word;
-  if (anchor.shape !== 'lower') return undefined;
-  const isCommonType = LOWERCASE_ENGLISH_TYPES.has(anchor.text);
-  if (!isCommonType && !lists.streetTypes.has(anchor.text)) return undefined;
-  let start = anchor.start;
-  for (let left = index - 1; left >= 0 && left >= index - 3; left--) {
-    const word = words[left] as Word;
-    if (!/^[ \t]+$/u.test(text.slice(word.end, start))) return undefined;
-    if (PROSE_WORDS.has(word.text.toLowerCase())) return undefined;
-    start = word.start;
-    const number = NUMBER_BEFORE.exec(text.slice(Math.max(0, start - 16), start));
-    if (number === null) continue;
-    const isNamed = isCommonType || hasUncommonWord(text.slice(start, anchor.start), lists);
-    return isNamed ? start - number[0].length : undefined;
-  }
-  return undefined;
-}
-
-/**
- * "árpád fejedelem útja", "Merivälja põik": before a type its language writes in lowercase,
- * the street's name may be lowercase too, as long as it is not everyday English ("the gate").
- */
-function isNameBeforeLowercaseType(word: Word, anchor: Word, lists: WordLists): boolean {
-  if (anchor.shape !== 'lower') return false;
-  return !lists.englishWords.has(word.text) && !NAME_PARTICLES.has(word.text);
-}
-
-/** The street's name after a leading type: capitalised words and particles. */
-function extendOverNames(text: string, words: readonly Word[], index: number): number {
-  const anchor = words[index] as Word;
-  let end = text[anchor.end] === '.' ? anchor.end + 1 : anchor.end;
-  let nameEnd = end;
-  for (let right = index + 1; right < words.length && right <= index + 5; right++) {
-    const word = words[right] as Word;
-    if (!/^[ \t]+$/u.test(text.slice(end, word.start))) break;
-    if (UNIT_WORDS.has(word.text.toLowerCase())) break;
-    const isParticle = NAME_PARTICLES.has(word.text.toLowerCase());
-    if (word.shape === 'lower' && !isParticle && anchor.shape !== 'lower') break;
-    end = word.end;
-    if (!isParticle) nameEnd = end;
-  }
-  return nameEnd;
-}
-
-/**
- * A town line ends where the sentence goes on in lowercase prose ("…, OR 40593 today"),
- * unless a postcode follows ("Lyss, nan 50662").
- */
-const LOWERCASE_WORD = /(?<![\p{L}\p{M}'’-])\p{Ll}[\p{Ll}\p{M}]*(?![\p{L}\p{M}'’-])/gu;
-
-function withoutProse(part: RegExpExecArray | null, lists: WordLists): [string] | null {
-  if (part === null) return null;
-  const value = part[0];
-  for (const word of value.matchAll(LOWERCASE_WORD)) {
-    const rest = value.slice(word.index);
-    if (lists.englishWords.has(word[0]) && !/\d/u.test(rest)) {
-      const kept = value.slice(0, word.index).trimEnd();
-      return /[\p{L}\p{N}]/u.test(kept.replace(/^[\s,]+/u, '')) ? [kept] : null;
-    }
-  }
-  return [value];
-}
-
-/** After a unit or a postcode, the town may follow on the same line. */
-function isTownNext(before: string): boolean {
-  return UNIT_BEFORE.test(before) || POSTCODE_BEFORE.test(before);
-}
-
-function extendOverParts(text: string, from: number, lists: WordLists): number {
-  let end = from;
-  for (let count = 0; count < MAX_CONTINUATIONS; count++) {
-    const part =
-      UNIT_AFTER.exec(text.slice(end, end + 40)) ??
-      withoutProse(CONTINUATION.exec(text.slice(end, end + 60)), lists) ??
-      (isTownNext(text.slice(Math.max(0, end - 20), end))
-        ? TOWN_AFTER_UNIT.exec(text.slice(end, end + 60))
-        : null);
-    if (part === null) break;
-    end += part[0].length;
-  }
-  return end;
 }
 
 /** "the corner of A and B": one address from "the corner" to the end of B. */
