@@ -51,14 +51,24 @@ const ORGANISATION_WORD = new RegExp(`^(?:${ORGANISATION_WORDS})$`, 'iu');
 
 const ORGANISATIONS_OF = anyOf('university college bank institute school academy museum ministry');
 
-/** Before the run: "I work for", "employed by", "the University of", "CEO of". */
+/**
+ * Before the run: "I work for", "employed by", "the University of", "CEO of", and a stretch of
+ * time or a post spent at a place of work: "a year at", "her internship at", "studied at".
+ */
 const ORGANISATION_BEFORE = new RegExp(
   String.raw`(?:\b(?:work(?:s|ed|ing)?|volunteer(?:s|ed|ing)?)\s+(?:for|at)` +
+    String.raw`|\b(?:years?|months?|semesters?|stint|internship|job|career|studied|studies)\s+at` +
     String.raw`|\bemployed\s+(?:by|at)|\bjoin(?:s|ed|ing)?` +
     String.raw`|\b(?:ceo|cto|cfo|founder|director)\s+of` +
     String.raw`|\b(?:${ORGANISATIONS_OF})\s+of)\s+(?:the\s+)?$`,
   'iu',
 );
+
+/**
+ * "a year at Weight Watchers": an everyday capitalised word splits a name into parts, and the
+ * words before a later part are part of the same name.
+ */
+const CAPITALISED_BEFORE = /(?:[\p{Lu}][\p{L}\p{M}'’-]*[ \t]+){1,2}$/u;
 
 /** "Mirela Brandt of Quorvex", "the Duke of Quillan": after a capitalised word and "of". */
 const NAMED_OF_BEFORE = /[\p{Lu}][\p{L}\p{M}'-]+\s+of\s+$/u;
@@ -83,8 +93,10 @@ export function isOrganisationAround(
 ): boolean {
   if (ORGANISATION_AFTER.test(after)) return true;
   if (hasKnownName) return false;
+  // "a year at Brevalyn's place": what follows a possessive is the place, not the name.
+  const isPossessive = /^['’]s\b/u.test(after);
   return (
-    ORGANISATION_BEFORE.test(before) ||
+    (!isPossessive && ORGANISATION_BEFORE.test(before.replace(CAPITALISED_BEFORE, ''))) ||
     NAMED_OF_BEFORE.test(before) ||
     ORGANISATION_PREDICATE.test(after)
   );
