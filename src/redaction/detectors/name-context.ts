@@ -223,6 +223,9 @@ export function isPlaceOrStreet(
     return true;
   }
   if (part.slice(1).some((entry) => STREET_TYPE.test(entry.word.text))) return true;
+  // "Tokoza Ext 1426", "Quillmark 43015": a postcode after a name no list knows makes it a town.
+  const isUnknown = part.every((entry) => entry.kind === 'unknown' || entry.kind === 'place');
+  if (isUnknown && /^[ \t]+\d{4,5}(?![\p{L}\p{N}])/u.test(after)) return true;
   // "13 Mitra Bakića 358": words between two numbers are a street's name.
   if (/\d[ \t]+$/u.test(before) && /^[ \t]+\d/u.test(after)) return true;
   const [first, second] = part;

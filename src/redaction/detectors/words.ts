@@ -58,7 +58,7 @@ export function classifyWord(word: string, lists: WordLists): WordKind {
   const isCommon = lists.englishWords.has(lower);
   if (isKnownName) return isCommon ? 'ambiguous' : 'name';
   if (isCommon || isBrandCompound(lower, lists)) return 'common';
-  if (lists.places.has(lower)) return 'place';
+  if (lists.places.has(lower) || isPeopleOfPlace(lower, lists)) return 'place';
   return word.length >= 3 ? 'unknown' : 'common';
 }
 
@@ -86,4 +86,14 @@ function isBrandCompound(lower: string, lists: WordLists): boolean {
     if (lists.englishWords.has(lower.slice(0, split)) && lists.englishWords.has(tail)) return true;
   }
   return false;
+}
+
+/** "Greenlander", "Quillanian": a word for the people of a place the lists know. */
+const PEOPLE_ENDING = /(?:ers?|ians?)$/u;
+
+function isPeopleOfPlace(lower: string, lists: WordLists): boolean {
+  const ending = PEOPLE_ENDING.exec(lower);
+  if (ending === null) return false;
+  const place = lower.slice(0, ending.index);
+  return place.length >= 4 && (lists.places.has(place) || lists.places.has(`${place}a`));
 }
