@@ -7,7 +7,7 @@
 
 import type { Detection } from '../detection.js';
 import type { WordLists } from '../word-lists.js';
-import type { Word, WordKind } from './words.js';
+import { classifyWord, type Word, type WordKind } from './words.js';
 
 /** "a b c" as the alternation "a|b|c". */
 const anyOf = (words: string): string => words.split(' ').join('|');
@@ -235,4 +235,30 @@ export function isPlaceOrStreet(
   if (PLACE_BEFORE.test(before)) return true;
   // "from Quillbrook" is a place as often as a person; a known name there is a person.
   return only.kind === 'unknown' && (FROM_BEFORE.test(before) || TOWN_ENDING.test(only.word.text));
+}
+
+/** A possessive and the space after it: "'s ", "’ ". */
+const POSSESSIVE_GAP = /^['’]s?[ \t]+(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof)\.?[ \t]+)?/u;
+
+/**
+ * "Quorvex's Mirela Brandt", "Quorvex's Mrs. Mirela Brandt": a word no name list knows, in the
+ * possessive right before a person's full name, is where that person works. A person's
+ * possessive is followed by a thing ("Mirela's car") or by one given name ("Mirela's Anna").
+ */
+export function withoutEmployers(
+  text: string,
+  found: readonly Detection[],
+  lists: WordLists,
+): Detection[] {
+  const fullNameStarts = new Set(
+    found
+      .filter((finding) => /\s/u.test(text.slice(finding.start, finding.end)))
+      .map((finding) => finding.start),
+  );
+  return found.filter((finding) => {
+    const value = text.slice(finding.start, finding.end);
+    if (/\s/u.test(value) || classifyWord(value, lists) !== 'unknown') return true;
+    const gap = POSSESSIVE_GAP.exec(text.slice(finding.end, finding.end + 12));
+    return gap === null || !fullNameStarts.has(finding.end + gap[0].length);
+  });
 }

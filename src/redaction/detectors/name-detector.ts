@@ -5,6 +5,7 @@ import {
   isOrganisationAround,
   isOrganisationWord,
   isPlaceOrStreet,
+  withoutEmployers,
   withoutFirms,
 } from './name-context.js';
 import { withoutDashedPairs } from './dashed-firms.js';
@@ -51,7 +52,7 @@ export class NameDetector implements Detector {
     }
     const named = withoutFirms(text, [...found, ...listedWithNames(text, words, found)]);
     const people = withoutPlaceTails(text, withoutDashedPairs(text, named, lists), lists);
-    return joinedOverParticles(text, people);
+    return joinedOverParticles(text, withoutEmployers(text, people, lists));
   }
 }
 
