@@ -1,6 +1,6 @@
 import type { Detection, Detector } from '../detection.js';
 import { loadWordLists, type WordLists } from '../word-lists.js';
-import { extendOverParts, LINE_LEAD, POSTCODE } from './address-parts.js';
+import { extendOverParts, LINE_LEAD, POSTCODE, UNIT_AFTER } from './address-parts.js';
 import { cuedStreets } from './cued-address.js';
 import { isAllLowercase, properNounView } from './lowercase-view.js';
 import { hasUncommonWord, isStreetType, UNIT } from './street-words.js';
@@ -14,11 +14,12 @@ const MILITARY =
 const NUMBERED_WITH_UNIT =
   /(?<![\p{L}\p{N}])\d{1,6}\s+(?:[\p{Lu}][\p{L}\p{M}'.-]*\s+){1,4}\d{1,5}[a-z]?,?\s*\n?\s*(?:apt\.?|apartment|suite|unit)\s*[\d\p{L}-]{1,6}\b\.?/giu;
 
-/** "Kuuse 53\n Suite 12", "Terazije 5\nStan 88": a capitalised name and its number, then a unit. */
-const NAMED_WITH_UNIT = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])(?:[\p{Lu}][\p{L}\p{M}'.-]*[ \t]+){1,4}\d{1,5}[a-z]?,?\s*\n?\s*${UNIT}`,
-  'gu',
-);
+/**
+ * "Kuuse 53\n Suite 12", "Terazije 5\nStan 88": a capitalised name and its number, which a
+ * unit must follow (checked apart: the units of every language in one pattern would make it
+ * too large for the fast regular-expression engine).
+ */
+const NAMED_WITH_UNIT = /(?<![\p{L}\p{N}])(?:[\p{Lu}][\p{L}\p{M}'.-]*[ \t]+){1,4}\d{1,5}[a-z]?/gu;
 
 /**
  * "30497 Ibirapita 8057", "692 Kuuse 53": a building number, a street's name, its number.
@@ -116,7 +117,11 @@ export class AddressDetector implements Detector {
       for (const match of text.matchAll(pattern)) {
         if (NEEDS_PROPER_NOUN.has(pattern) && !hasUncommonWord(match[0], lists)) continue;
         if (pattern === STREET_NUMBER_TOWN && !isStreetBeforeTown(match[0], lists)) continue;
-        const end = extendOverParts(text, match.index + match[0].length, lists);
+        const matchEnd = match.index + match[0].length;
+        if (pattern === NAMED_WITH_UNIT && !UNIT_AFTER.test(text.slice(matchEnd, matchEnd + 40))) {
+          continue;
+        }
+        const end = extendOverParts(text, matchEnd, lists);
         found.push(addressAt(match.index, end, confidence));
       }
     }
