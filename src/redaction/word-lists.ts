@@ -20,8 +20,23 @@ export interface WordLists {
   peoples: ReadonlySet<string>;
   /** Street types ("street", "avenue", "vej", "gate"), lowercased. */
   streetTypes: ReadonlySet<string>;
+  /**
+   * Street types that every locale writes before the street's name ("Aleea", "Privada",
+   * "Urbanización", "wyb."), lowercased, leaving out everyday English words ("park").
+   */
+  leadingStreetTypes: ReadonlySet<string>;
+  /**
+   * Street types that their locales write in lowercase after the name ("prospekti",
+   * "lakótelep", "havna"), leaving out everyday English words ("park").
+   */
+  lowercaseStreetTypes: ReadonlySet<string>;
   /** The street types that name a street even with no house number beside them. */
   plainStreetTypes: ReadonlySet<string>;
+  /**
+   * The last word of every locale's legal forms of a firm, as written: "GmbH", "Kft.",
+   * "s.r.o.", "Aktiebolag", "Sons" (of "and Sons"), "Hijos" (of "e Hijos").
+   */
+  legalForms: ReadonlySet<string>;
 }
 
 let loading: Promise<WordLists> | undefined;
@@ -52,7 +67,36 @@ function buildWordLists(faker: typeof FakerModule): WordLists {
     englishWords,
     streetTypes: singleWords(collect('location', 'street_suffix', new Set(STREET_TYPES))),
     plainStreetTypes: new Set(STREET_TYPES),
+    lowercaseStreetTypes: withoutWords(lowercaseSuffixes(locales), englishWords),
+    leadingStreetTypes: withoutWords(
+      singleWords(collect('location', 'street_prefix')),
+      englishWords,
+    ),
+    legalForms: legalFormsOf(locales),
   };
+}
+
+function lowercaseSuffixes(locales: readonly LocaleData[]): Set<string> {
+  const written = locales.flatMap((locale) => writtenStrings(locale.location?.street_suffix));
+  const lowercase = written.filter((word) => word === word.toLowerCase() && word.length >= 2);
+  return singleWords(new Set(lowercase));
+}
+
+/** Kept as written: "AS" and "SA" are legal forms, "as" and "sa" are not. */
+function legalFormsOf(locales: readonly LocaleData[]): Set<string> {
+  const forms = new Set<string>();
+  for (const locale of locales) {
+    for (const form of writtenStrings(locale.company?.legal_entity_type)) {
+      const last = form.split(/\s+/u).at(-1);
+      if (last !== undefined && (last.match(/\p{L}/gu) ?? []).length >= 2) forms.add(last);
+    }
+  }
+  return forms;
+}
+
+function writtenStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.flatMap(writtenStrings) : [];
 }
 
 /**
@@ -80,6 +124,10 @@ function strings(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(strings);
   if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(strings);
   return [];
+}
+
+function withoutWords(words: Set<string>, left: ReadonlySet<string>): Set<string> {
+  return new Set([...words].filter((word) => !left.has(word.replace(/\.$/u, ''))));
 }
 
 function singleWords(words: Set<string>): Set<string> {

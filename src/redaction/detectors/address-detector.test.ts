@@ -35,6 +35,15 @@ describe('address blocks', () => {
   });
 
   it.each([
+    ['Write to 5 Rue Brenlow\n23176 Quillville today', '5 Rue Brenlow\n23176 Quillville'],
+    ['Ship to 96 Quill Drive\nSG4 0RX Brenlow-on-Sea', '96 Quill Drive\nSG4 0RX Brenlow-on-Sea'],
+    ['Deliver to: Brenlowa 760\nKat 9\nQuillvar', 'Brenlowa 760\nKat 9\nQuillvar'],
+    ['Brenlow ulica 38\nstanovanje št. 388', 'Brenlow ulica 38\nstanovanje št. 388'],
+  ])('reads a postcode line and a unit line as lines, in %j', async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+
+  it.each([
     ['Suite 12 4480 Quillbrook 77', 'Suite 12 4480 Quillbrook 77'],
     ['Deliver to Apt 3B 17 Harrow Road please', 'Apt 3B 17 Harrow Road'],
   ])('takes a unit written before its street in %j', async (text, value) => {
@@ -47,6 +56,8 @@ describe('street types', () => {
     ['the office at 98 brenna kovács útja 45 is open', '98 brenna kovács útja 45'],
     ['Ozolu iela 12, Rīga', 'Ozolu iela 12, Rīga'],
     ['Her flat is on Calle Mayor 7', 'Calle Mayor 7'],
+    ['Where is Quillan lakótelep 95?', 'Quillan lakótelep 95'],
+    ['Brenlow prospekti, 753', 'Brenlow prospekti, 753'],
     ['Meet me on Quillan Street tonight', 'Quillan Street'],
     [
       'the corner of 4 Elm Street and Brevik Summit',
@@ -77,16 +88,59 @@ describe('house numbers and units as other languages write them', () => {
     ['Write to Calle Brenlow s/n, Quillona', 'Calle Brenlow s/n, Quillona'],
     ['dana quill\n\n68 brenlow qishlog, 58\n apt. 12', '68 brenlow qishlog, 58\n apt. 12'],
     ['Brenna Quill 12, Piano 2\n40321 Quillona', 'Brenna Quill 12, Piano 2\n40321 Quillona'],
+    ['We met at Privada Quillan 14 today', 'Privada Quillan 14'],
+    ['Write to Aleea Brenlow, Bloc 22', 'Aleea Brenlow, Bloc 22'],
+    ['Send it to Övre Quillberget 40 Oppgang B', 'Övre Quillberget 40 Oppgang B'],
+    ['Quillweg 35c Zimmer 851', 'Quillweg 35c Zimmer 851'],
   ])('finds all of %j', async (text, value) => {
     expect(await addressesIn(text)).toEqual([value]);
   });
 
-  it.each(['The ballpark 5 miles out is full', 'Apple 5 is out', 'We sold 5 OG prints'])(
-    'finds no address in %j',
+  it.each([
+    'The ballpark 5 miles out is full',
+    'Apple 5 is out',
+    'We sold 5 OG prints',
+    'Martin Luther King Jr. 5 times',
+    'Eje 5 is the answer',
+    'We met Julia Lia on 5 May',
+  ])('finds no address in %j', async (text) => {
+    expect(await addressesIn(text)).toEqual([]);
+  });
+});
+
+describe('numbered streets and towns after a postcode', () => {
+  it.each([
+    ['I live at 12 5th Avenue', '12 5th Avenue'],
+    ['Send it to 350 W 42nd St, Quillton', '350 W 42nd St, Quillton'],
+    ['Write to 12 Rue Brenlow, 75002 Quillville', '12 Rue Brenlow, 75002 Quillville'],
+    ['Write to Quillweg 8, 24906 Brevik.', 'Quillweg 8, 24906 Brevik'],
+  ])('finds %j', async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+
+  it.each(['Take the 3rd Road on the left', 'Meet on 5th Avenue tonight'])(
+    'finds no address in %j: an ordinal with no house number may be a direction',
     async (text) => {
       expect(await addressesIn(text)).toEqual([]);
     },
   );
+});
+
+describe('a street, its number and a town on one line', () => {
+  it.each([
+    ['Where is Brenlowska 583, Quillovo?', 'Brenlowska 583, Quillovo'],
+    ['We met at Quillhaven 68A, Harrowsted.', 'Quillhaven 68A, Harrowsted'],
+  ])('finds %j', async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+
+  it.each([
+    'During 1971, Quorvex invested heavily',
+    'Read Chapter 5, Genesis first',
+    'Windows 10, Office and Teams are installed',
+  ])('finds no address in %j: the words before the number are everyday English', async (text) => {
+    expect(await addressesIn(text)).toEqual([]);
+  });
 });
 
 describe('streets typed in lowercase', () => {
@@ -102,6 +156,15 @@ describe('streets typed in lowercase', () => {
   });
 
   it.each([
+    ['send it to brenlowska 26, quillovo by friday', 'brenlowska 26, quillovo'],
+    ['deliver to: brenlowa 760\nkat 9\nquillvar', 'brenlowa 760\nkat 9\nquillvar'],
+    ['our shop at 695 quillan freeway opens at nine', '695 quillan freeway'],
+  ])('reads the words that are not English as names in %j', async (text, value) => {
+    expect(await addressesIn(text)).toEqual([value]);
+  });
+
+  it.each([
+    'we saw 3 green parks',
     'we walked 5 miles down the road',
     'it is 3 km to the main road',
     'we need 2 more chairs for unit 5',
@@ -136,6 +199,14 @@ describe('streets after a cue', () => {
     ['She lives at 5 Brenlow and we visit often', '5 Brenlow'],
   ])("takes the lowercase words of a cued street's name in %j", async (text, value) => {
     expect(await addressesIn(text)).toEqual([value]);
+  });
+
+  it('takes a street named after a person when two numbers come before the name', async () => {
+    const text = 'The shop is at 9816 214 Mirela Brandt';
+    expect(await findingsIn(redactor, text)).toMatchObject([
+      { className: 'STREET_ADDRESS', value: '9816 214 Mirela Brandt' },
+    ]);
+    expect(await addressesIn('Meet me at 10 Mirela Brandt will come')).toEqual([]);
   });
 
   it('takes the number after a numbered street name', async () => {

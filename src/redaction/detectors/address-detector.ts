@@ -1,15 +1,10 @@
 import type { Detection, Detector } from '../detection.js';
 import { loadWordLists, type WordLists } from '../word-lists.js';
+import { extendOverParts, LINE_LEAD, POSTCODE, UNIT_AFTER } from './address-parts.js';
 import { cuedStreets } from './cued-address.js';
-import {
-  hasUncommonWord,
-  isLeadingType,
-  isStreetType,
-  NAME_PARTICLES,
-  namesStreetAlone,
-  UNIT,
-  UNIT_WORDS,
-} from './street-words.js';
+import { isAllLowercase, properNounView } from './lowercase-view.js';
+import { hasUncommonWord, isStreetType, UNIT } from './street-words.js';
+import { lowercaseStreetStart, streetAround } from './typed-street.js';
 import { wordsOf, type Word } from './words.js';
 
 const MILITARY =
@@ -19,9 +14,12 @@ const MILITARY =
 const NUMBERED_WITH_UNIT =
   /(?<![\p{L}\p{N}])\d{1,6}\s+(?:[\p{Lu}][\p{L}\p{M}'.-]*\s+){1,4}\d{1,5}[a-z]?,?\s*\n?\s*(?:apt\.?|apartment|suite|unit)\s*[\d\p{L}-]{1,6}\b\.?/giu;
 
-/** "Kuuse 53\n Suite 12": a capitalised name and its number, then a unit. */
-const NAMED_WITH_UNIT =
-  /(?<![\p{L}\p{N}])(?:[\p{Lu}][\p{L}\p{M}'.-]*[ \t]+){1,4}\d{1,5}[a-z]?,?\s*\n?\s*(?:[Aa]pt\.?|[Aa]partment|[Ss]uite|SUITE|APT\.?)\s*[\d\p{L}-]{1,6}\b\.?/gu;
+/**
+ * "Kuuse 53\n Suite 12", "Terazije 5\nStan 88": a capitalised name and its number, which a
+ * unit must follow (checked apart: the units of every language in one pattern would make it
+ * too large for the fast regular-expression engine).
+ */
+const NAMED_WITH_UNIT = /(?<![\p{L}\p{N}])(?:[\p{Lu}][\p{L}\p{M}'.-]*[ \t]+){1,4}\d{1,5}[a-z]?/gu;
 
 /**
  * "30497 Ibirapita 8057", "692 Kuuse 53": a building number, a street's name, its number.
@@ -30,14 +28,6 @@ const NAMED_WITH_UNIT =
 const NUMBER_NAME_NUMBER =
   /(?<![\p{L}\p{N}.,:/-])\d{1,6}[ \t]+(?:[\p{Lu}][\p{L}\p{M}'-]+[ \t]+){1,3}\d{1,5}[a-z]?(?![\p{L}\p{N}]|[.,:/-]\d)/gu;
 
-/**
- * What may open a line of an address block: spaces, a quote mark ("> "), or a bullet ("•",
- * "-", "*", and "?" where a bullet was lost to a wrong text encoding).
- */
-const LINE_LEAD = String.raw`[\s>•·*?-]*`;
-
-/** Postcodes as countries write them: 5 or 4 digits, "123 45", "00-950", "1000-001", "1011 AB". */
-const POSTCODE = String.raw`(?:\d{3} \d{2}|\d{2}-\d{3}|\d{4}-\d{3}|\d{4} ?[A-Z]{2}|\d{4,5})`;
 const STREET_WORD = String.raw`[\p{Lu}][\p{L}\p{M}'.-]*`;
 const HOUSE_NUMBER = String.raw`\d{1,5}[a-zA-Z]?`;
 
@@ -62,12 +52,24 @@ const NUMBERED_LINE_THEN_UNIT = new RegExp(
   'gu',
 );
 
+/**
+ * "Kalenićeva 583, Sombor", "Rosenhaven 68A, Grindsted": a street's name, its house number,
+ * a comma and a capitalised town. Most of Europe writes a one-line address so; a title, a
+ * product or a chapter with a number is seldom followed by a comma and a proper noun.
+ */
+const STREET_NUMBER_TOWN = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:${STREET_WORD}[ \t]+){1,3}${HOUSE_NUMBER}` +
+    String.raw`(?![\p{L}\p{N}])[ \t]*,[ \t]*[\p{Lu}][\p{L}\p{M}'-]+`,
+  'gu',
+);
+
 const PATTERNS: readonly [RegExp, number][] = [
   [MILITARY, 0.9],
   [NUMBERED_WITH_UNIT, 0.9],
   [NAMED_WITH_UNIT, 0.85],
   [NUMBERED_LINE_THEN_UNIT, 0.85],
   [STREET_THEN_POSTCODE, 0.85],
+  [STREET_NUMBER_TOWN, 0.8],
   [NUMBER_NAME_NUMBER, 0.75],
 ];
 
@@ -77,39 +79,16 @@ const PATTERNS: readonly [RegExp, number][] = [
  */
 const NEEDS_PROPER_NOUN: ReadonlySet<RegExp> = new Set([
   STREET_THEN_POSTCODE,
+  STREET_NUMBER_TOWN,
   NUMBER_NAME_NUMBER,
   NAMED_WITH_UNIT,
   NUMBERED_LINE_THEN_UNIT,
 ]);
 
-const NUMBER_BEFORE = /(?:\d{1,6}[a-z]?\s+){1,2}$/iu;
-/**
- * "Oak Street 12", "Linneagata 9b", "Rutkowski 5/5", "Calle Mayor, 3", "Satria no 46", and
- * "s/n" where a Spanish street has no number.
- */
-const NUMBER_AFTER =
-  /^,?\s+(?:(?:(?:no|nr|n[º°])\.?\s*)?\d{1,5}[a-z]?(?:\/\d{1,4}[a-z]?)?\b\.?|s\/n\b\.?)/iu;
-const UNIT_AFTER = new RegExp(String.raw`^(?:,?${LINE_LEAD}${UNIT})+`, 'u');
-/**
- * One more line or comma part of an address: a town, a region, a country (with its language
- * in brackets), a postcode. It may be in lowercase, as a whole address sometimes is;
- * `withoutProse` ends it where the sentence goes on.
- */
-const CONTINUATION = new RegExp(
-  String.raw`^(?:\s*,\s*|\s*\n${LINE_LEAD})(?:,\s*)?(?:[\p{L}\d][\p{L}\p{M}\d .'()-]{0,40}?)` +
-    String.raw`(?=\s*(?:,|\n|$|[.?!](?:\s|$)))`,
-  'u',
-);
 /** "Suite 913 0547 Bygget 91": a unit written before its street. */
 const UNIT_LEADING =
   /(?<![\p{L}\p{N}])(?:apt\.?|apartment|suite|unit)(?:\s*\d[\d\p{L}-]{0,5})?[ \t]+$/iu;
-/** "… Apt. 819 Rzeszów Poland": after a unit, the town and country on the same line. */
-const UNIT_BEFORE = /(?:apt\.?|apartment|suite|unit)\s*[\d\p{L}-]{1,6}\.?$/iu;
-const TOWN_AFTER_UNIT =
-  /^[ \t]+[\p{Lu}][\p{L}\p{M}'-]*(?:[ \t]+[\p{Lu}][\p{L}\p{M}'-]*){0,3}(?:[ \t]+\d{4,5})?(?=[ \t]*(?:[,.?!;)]|\n|$))/u;
 const CORNER_BEFORE = /(?:the\s+)?corner\s+of\s+$/iu;
-
-const MAX_CONTINUATIONS = 6;
 
 /**
  * Street addresses, found in process: a street-type word ("Street", "Rue", "vej", "ul.")
@@ -121,14 +100,15 @@ const MAX_CONTINUATIONS = 6;
 export class AddressDetector implements Detector {
   readonly name = 'address';
 
-  async detect(text: string): Promise<Detection[]> {
+  async detect(original: string): Promise<Detection[]> {
     const lists = await loadWordLists();
+    const text = isAllLowercase(original) ? properNounView(original, lists) : original;
     const found: Detection[] = [];
     const words = wordsOf(text);
 
     for (let index = 0; index < words.length; index++) {
       const word = words[index] as Word;
-      const isLowercaseStreet = lowercaseStreetStart(text, words, index) !== undefined;
+      const isLowercaseStreet = lowercaseStreetStart(text, { words, index }, lists) !== undefined;
       if (!isStreetType(word, text, lists) && !isLowercaseStreet) continue;
       const street = streetAround(text, { words, index }, lists);
       if (street !== undefined) found.push(street);
@@ -136,12 +116,18 @@ export class AddressDetector implements Detector {
     for (const [pattern, confidence] of PATTERNS) {
       for (const match of text.matchAll(pattern)) {
         if (NEEDS_PROPER_NOUN.has(pattern) && !hasUncommonWord(match[0], lists)) continue;
-        const end = extendOverParts(text, match.index + match[0].length, lists);
+        if (pattern === STREET_NUMBER_TOWN && !isStreetBeforeTown(match[0], lists)) continue;
+        const matchEnd = match.index + match[0].length;
+        if (pattern === NAMED_WITH_UNIT && !UNIT_AFTER.test(text.slice(matchEnd, matchEnd + 40))) {
+          continue;
+        }
+        const end = extendOverParts(text, matchEnd, lists);
         found.push(addressAt(match.index, end, confidence));
       }
     }
     for (const street of cuedStreets(text, lists)) {
-      found.push(addressAt(street.start, extendOverParts(text, street.end, lists), 0.75));
+      const end = extendOverParts(text, street.end, lists);
+      found.push(addressAt(street.start, end, cuedConfidence(text.slice(street.start, end))));
     }
     return joinCorners(
       text,
@@ -150,133 +136,24 @@ export class AddressDetector implements Detector {
   }
 }
 
-function streetAround(
-  text: string,
-  { words, index }: { words: readonly Word[]; index: number },
-  lists: WordLists,
-): Detection | undefined {
-  const anchor = words[index] as Word;
-  const anchorEnd = text[anchor.end] === '.' ? anchor.end + 1 : anchor.end;
-  let start = anchor.start;
-  let end = anchorEnd;
-
-  for (let left = index - 1; left >= 0 && left >= index - 3; left--) {
-    const word = words[left] as Word;
-    if (!/^[ \t]+$/u.test(text.slice(word.end, start))) break;
-    if (word.shape === 'lower' && !isNameBeforeLowercaseType(word, anchor, lists)) break;
-    start = word.start;
-  }
-  if (isLeadingType(anchor, text)) end = extendOverNames(text, words, index);
-
-  const lowercaseStart = lowercaseStreetStart(text, words, index);
-  const before = NUMBER_BEFORE.exec(text.slice(Math.max(0, start - 16), start));
-  if (lowercaseStart !== undefined) start = lowercaseStart;
-  else if (before !== null) start -= before[0].length;
-  const after = NUMBER_AFTER.exec(text.slice(end, end + 16));
-  if (after !== null) end += after[0].length;
-
-  const hasNumber = lowercaseStart !== undefined || before !== null || after !== null;
-  // A street type alone ("Keys", "Avenue") says nothing; it needs a name or a number.
-  if (!hasNumber && start === anchor.start && end === anchorEnd) return undefined;
-  // Below the default floor unless "the corner of A and B" joins it to a surer street.
-  const confidence = hasNumber ? 0.9 : namesStreetAlone(anchor, text, lists) ? 0.55 : 0.45;
-  return addressAt(start, extendOverParts(text, end, lists), confidence);
-}
-
-/** English street types, which a text typed in lowercase writes in lowercase too. */
-const LOWERCASE_ENGLISH_TYPES: ReadonlySet<string> = new Set(
-  'street road avenue lane drive boulevard'.split(' '),
-);
-
-/** Words that no street's name holds: "5 miles down the road" is no address. */
-const PROSE_WORDS: ReadonlySet<string> = new Set(
-  (
-    'the a an and or but of in on at to for from with by is are was were be down up over ' +
-    'my your his her our their its this that these those'
-  ).split(' '),
-);
-
 /**
- * Where "12 oak street" or "7258 center road" starts: a lowercase English street type is a
- * street's only after its name and a house number.
+ * "lives at 9816 214 Mirela Brandt": a building number and a house number before a name make
+ * a street named after a person, and the street should win over the person found inside it.
+ * One number alone ("is at 10 Mirela Brandt's") may be a time, so it stays less sure.
  */
-function lowercaseStreetStart(
-  text: string,
-  words: readonly Word[],
-  index: number,
-): number | undefined {
-  const anchor = words[index] as Word;
-  if (anchor.shape !== 'lower' || !LOWERCASE_ENGLISH_TYPES.has(anchor.text)) return undefined;
-  let start = anchor.start;
-  for (let left = index - 1; left >= 0 && left >= index - 3; left--) {
-    const word = words[left] as Word;
-    if (!/^[ \t]+$/u.test(text.slice(word.end, start))) return undefined;
-    if (PROSE_WORDS.has(word.text.toLowerCase())) return undefined;
-    start = word.start;
-    const number = NUMBER_BEFORE.exec(text.slice(Math.max(0, start - 16), start));
-    if (number !== null) return start - number[0].length;
-  }
-  return undefined;
+function cuedConfidence(street: string): number {
+  return /^\d{1,6}[ \t]+\d{1,6}[a-zA-Z]?[ \t]+\p{L}/u.test(street) ? 0.9 : 0.75;
 }
 
 /**
- * "árpád fejedelem útja", "Merivälja põik": before a type its language writes in lowercase,
- * the street's name may be lowercase too, as long as it is not everyday English ("the gate").
+ * The words before the number name a street: a proper noun or a known name, not only
+ * everyday English ("During 1971, Quorvex invested").
  */
-function isNameBeforeLowercaseType(word: Word, anchor: Word, lists: WordLists): boolean {
-  if (anchor.shape !== 'lower') return false;
-  return !lists.englishWords.has(word.text) && !NAME_PARTICLES.has(word.text);
-}
-
-/** The street's name after a leading type: capitalised words and particles. */
-function extendOverNames(text: string, words: readonly Word[], index: number): number {
-  const anchor = words[index] as Word;
-  let end = text[anchor.end] === '.' ? anchor.end + 1 : anchor.end;
-  let nameEnd = end;
-  for (let right = index + 1; right < words.length && right <= index + 5; right++) {
-    const word = words[right] as Word;
-    if (!/^[ \t]+$/u.test(text.slice(end, word.start))) break;
-    if (UNIT_WORDS.has(word.text.toLowerCase())) break;
-    const isParticle = NAME_PARTICLES.has(word.text.toLowerCase());
-    if (word.shape === 'lower' && !isParticle && anchor.shape !== 'lower') break;
-    end = word.end;
-    if (!isParticle) nameEnd = end;
-  }
-  return nameEnd;
-}
-
-/**
- * A town line ends where the sentence goes on in lowercase prose ("…, OR 40593 today"),
- * unless a postcode follows ("Lyss, nan 50662").
- */
-const LOWERCASE_WORD = /(?<![\p{L}\p{M}])\p{Ll}[\p{Ll}\p{M}]*(?![\p{L}\p{M}])/gu;
-
-function withoutProse(part: RegExpExecArray | null, lists: WordLists): [string] | null {
-  if (part === null) return null;
-  const value = part[0];
-  for (const word of value.matchAll(LOWERCASE_WORD)) {
-    const rest = value.slice(word.index);
-    if (lists.englishWords.has(word[0]) && !/\d/u.test(rest)) {
-      const kept = value.slice(0, word.index).trimEnd();
-      return /[\p{L}\p{N}]/u.test(kept.replace(/^[\s,]+/u, '')) ? [kept] : null;
-    }
-  }
-  return [value];
-}
-
-function extendOverParts(text: string, from: number, lists: WordLists): number {
-  let end = from;
-  for (let count = 0; count < MAX_CONTINUATIONS; count++) {
-    const part =
-      UNIT_AFTER.exec(text.slice(end, end + 40)) ??
-      withoutProse(CONTINUATION.exec(text.slice(end, end + 60)), lists) ??
-      (UNIT_BEFORE.test(text.slice(Math.max(0, end - 20), end))
-        ? TOWN_AFTER_UNIT.exec(text.slice(end, end + 60))
-        : null);
-    if (part === null) break;
-    end += part[0].length;
-  }
-  return end;
+function isStreetBeforeTown(candidate: string, lists: WordLists): boolean {
+  const street = candidate.slice(0, candidate.search(/\d/u));
+  const isKnownName = (word: Word): boolean =>
+    lists.firstNames.has(word.text.toLowerCase()) || lists.lastNames.has(word.text.toLowerCase());
+  return hasUncommonWord(street, lists) || wordsOf(street).some(isKnownName);
 }
 
 /** "the corner of A and B": one address from "the corner" to the end of B. */

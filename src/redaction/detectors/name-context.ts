@@ -6,7 +6,8 @@
  */
 
 import type { Detection } from '../detection.js';
-import type { Word, WordKind } from './words.js';
+import type { WordLists } from '../word-lists.js';
+import { classifyWord, type Word, type WordKind } from './words.js';
 
 /** "a b c" as the alternation "a|b|c". */
 const anyOf = (words: string): string => words.split(' ').join('|');
@@ -50,14 +51,24 @@ const ORGANISATION_WORD = new RegExp(`^(?:${ORGANISATION_WORDS})$`, 'iu');
 
 const ORGANISATIONS_OF = anyOf('university college bank institute school academy museum ministry');
 
-/** Before the run: "I work for", "employed by", "the University of", "CEO of". */
+/**
+ * Before the run: "I work for", "employed by", "the University of", "CEO of", and a stretch of
+ * time or a post spent at a place of work: "a year at", "her internship at", "studied at".
+ */
 const ORGANISATION_BEFORE = new RegExp(
   String.raw`(?:\b(?:work(?:s|ed|ing)?|volunteer(?:s|ed|ing)?)\s+(?:for|at)` +
+    String.raw`|\b(?:years?|months?|semesters?|stint|internship|job|career|studied|studies)\s+at` +
     String.raw`|\bemployed\s+(?:by|at)|\bjoin(?:s|ed|ing)?` +
     String.raw`|\b(?:ceo|cto|cfo|founder|director)\s+of` +
     String.raw`|\b(?:${ORGANISATIONS_OF})\s+of)\s+(?:the\s+)?$`,
   'iu',
 );
+
+/**
+ * "a year at Weight Watchers": an everyday capitalised word splits a name into parts, and the
+ * words before a later part are part of the same name.
+ */
+const CAPITALISED_BEFORE = /(?:[\p{Lu}][\p{L}\p{M}'’-]*[ \t]+){1,2}$/u;
 
 /** "Mirela Brandt of Quorvex", "the Duke of Quillan": after a capitalised word and "of". */
 const NAMED_OF_BEFORE = /[\p{Lu}][\p{L}\p{M}'-]+\s+of\s+$/u;
@@ -82,8 +93,10 @@ export function isOrganisationAround(
 ): boolean {
   if (ORGANISATION_AFTER.test(after)) return true;
   if (hasKnownName) return false;
+  // "a year at Brevalyn's place": what follows a possessive is the place, not the name.
+  const isPossessive = /^['’]s\b/u.test(after);
   return (
-    ORGANISATION_BEFORE.test(before) ||
+    (!isPossessive && ORGANISATION_BEFORE.test(before.replace(CAPITALISED_BEFORE, ''))) ||
     NAMED_OF_BEFORE.test(before) ||
     ORGANISATION_PREDICATE.test(after)
   );
@@ -117,6 +130,31 @@ export function withoutFirms(text: string, found: readonly Detection[]): Detecti
   }
   close();
   return found.filter((finding) => !firms.has(finding));
+}
+
+/** The next two words after a run, split at whitespace, with a list's comma dropped. */
+const NEXT_WORDS = /^[ \t]+(\S+?)[,;:]?(?:[ \t]+(\S+?)[,;:]?)?(?=\s|$)/u;
+
+/**
+ * "Matulová s.r.o.", "Situmorang Tbk", "Parra e Hijos": a legal form of a firm in any locale,
+ * in the run or right after it (after a short "and" of its language), makes the run a firm.
+ * A two-letter form ("AB", "BA") beside a given name is more often a degree or an honour.
+ */
+export function hasLegalForm(
+  part: readonly { word: Word; kind: WordKind }[],
+  after: string,
+  lists: WordLists,
+): boolean {
+  const hasGivenName = part.some((entry) => lists.firstNames.has(entry.word.text.toLowerCase()));
+  const isForm = (written: string | undefined): boolean => {
+    const form = written?.replace(/\.$/u, '');
+    if (form === undefined || (form.length <= 2 && hasGivenName)) return false;
+    return lists.legalForms.has(form) || lists.legalForms.has(`${form}.`);
+  };
+  if (part.some((entry) => isForm(entry.word.text))) return true;
+  const [, first, second] = NEXT_WORDS.exec(after) ?? [];
+  if (isForm(first)) return true;
+  return first !== undefined && /^\p{Ll}{1,3}$/u.test(first) && isForm(second);
 }
 
 /** "Bertha Inc": an organisation word is never a family name. */
@@ -185,6 +223,9 @@ export function isPlaceOrStreet(
     return true;
   }
   if (part.slice(1).some((entry) => STREET_TYPE.test(entry.word.text))) return true;
+  // "Tokoza Ext 1426", "Quillmark 43015": a postcode after a name no list knows makes it a town.
+  const isUnknown = part.every((entry) => entry.kind === 'unknown' || entry.kind === 'place');
+  if (isUnknown && /^[ \t]+\d{4,5}(?![\p{L}\p{N}])/u.test(after)) return true;
   // "13 Mitra Bakića 358": words between two numbers are a street's name.
   if (/\d[ \t]+$/u.test(before) && /^[ \t]+\d/u.test(after)) return true;
   const [first, second] = part;
@@ -194,4 +235,30 @@ export function isPlaceOrStreet(
   if (PLACE_BEFORE.test(before)) return true;
   // "from Quillbrook" is a place as often as a person; a known name there is a person.
   return only.kind === 'unknown' && (FROM_BEFORE.test(before) || TOWN_ENDING.test(only.word.text));
+}
+
+/** A possessive and the space after it: "'s ", "’ ". */
+const POSSESSIVE_GAP = /^['’]s?[ \t]+(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof)\.?[ \t]+)?/u;
+
+/**
+ * "Quorvex's Mirela Brandt", "Quorvex's Mrs. Mirela Brandt": a word no name list knows, in the
+ * possessive right before a person's full name, is where that person works. A person's
+ * possessive is followed by a thing ("Mirela's car") or by one given name ("Mirela's Anna").
+ */
+export function withoutEmployers(
+  text: string,
+  found: readonly Detection[],
+  lists: WordLists,
+): Detection[] {
+  const fullNameStarts = new Set(
+    found
+      .filter((finding) => /\s/u.test(text.slice(finding.start, finding.end)))
+      .map((finding) => finding.start),
+  );
+  return found.filter((finding) => {
+    const value = text.slice(finding.start, finding.end);
+    if (/\s/u.test(value) || classifyWord(value, lists) !== 'unknown') return true;
+    const gap = POSSESSIVE_GAP.exec(text.slice(finding.end, finding.end + 12));
+    return gap === null || !fullNameStarts.has(finding.end + gap[0].length);
+  });
 }

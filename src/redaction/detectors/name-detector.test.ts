@@ -25,6 +25,24 @@ describe('organisations are not people', () => {
     ['I used to work for Hale, Brenlow and Moss until May', []],
     ['I used to work with Hale, Brenlow and Moss until May', ['Hale', 'Brenlow', 'Moss']],
     ['The Quorvex LLC office is closed on Mondays.', []],
+    ['We signed with Brenvik s.r.o. last week', []],
+    ['Shares of Quillmark Aktiebolag fell', []],
+    ['She left Harrowfeld Kft. in May', []],
+    ['The shop is run by Orvalho e Hijos now', []],
+    ['Mirela Brandt BA gave the talk', ['Mirela Brandt BA']],
+    ['The deal with Harlow - Brenvik fell through', []],
+    ['See you soon. Thanks - Brevalyn', ['Brevalyn']],
+    ['We hope to support Hellowallet in its mission', []],
+    ['She spent a year at Weight Quorvex before that', []],
+    ['He did his internship at Quorvex.', []],
+    ["We met Quorvex's Mirela Brandt today", ['Mirela Brandt']],
+    ["We met Quorvex's Mrs. Mirela Brandt today", ['Mirela Brandt']],
+    ["I borrowed Brevalyn's car", ['Brevalyn']],
+    ["I spent a year at Mirela Brandt's house", ['Mirela Brandt']],
+    ['Shares of Greatschools rose', []],
+    ['I asked Blackwood about it', ['Blackwood']],
+    ['I asked Coldfield about it', ['Coldfield']],
+    ['I asked Brevalyn about it', ['Brevalyn']],
   ])('in %j finds %j', async (text, people) => {
     expect(await peopleIn(text)).toEqual(people);
   });
@@ -50,6 +68,15 @@ describe('places are not people', () => {
     ['Germán López signed it', ['Germán López']],
     ['Ten years in Quillmark, Brevalyn is still here', ['Brevalyn']],
     ['Our founders: Quillmark, Brevalyn and Reed.', ['Quillmark', 'Brevalyn', 'Reed']],
+    ['I hear that Greenlander is moving that way', []],
+    ['We support Quillmark Ext 1426 in its mission', []],
+    ['Mirela Brandt 1984 was a good year', ['Mirela Brandt']],
+    ['He flew to Quillanos de Brevara on Tuesday', []],
+    ['Quillana de la Brevera is sunny', []],
+    ['A painting by Leonardo da Vinci', ['Leonardo da Vinci']],
+    ['Hello, I am Dana Quill', ['Dana Quill']],
+    ['Why do Brevalyn and Reed agree?', ['Brevalyn', 'Reed']],
+    ['We met José da Silva and Ana de la Cruz', ['José da Silva', 'Ana de la Cruz']],
   ])('in %j finds %j', async (text, people) => {
     expect(await peopleIn(text)).toEqual(people);
   });

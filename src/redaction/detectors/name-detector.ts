@@ -1,12 +1,16 @@
 import type { Detection, Detector } from '../detection.js';
 import { loadWordLists, type WordLists } from '../word-lists.js';
 import {
+  hasLegalForm,
   isOrganisationAround,
   isOrganisationWord,
   isPlaceOrStreet,
+  withoutEmployers,
   withoutFirms,
 } from './name-context.js';
+import { withoutDashedPairs } from './dashed-firms.js';
 import { lowercaseName } from './lowercase-name.js';
+import { joinedOverParticles, withoutPlaceTails } from './place-particles.js';
 import { classifyWord, wordsOf, type Word, type WordKind } from './words.js';
 
 /** Words right before a name that say a name follows. */
@@ -46,7 +50,9 @@ export class NameDetector implements Detector {
       found.push(...judgeRun(text, run, lists));
       index += run.length;
     }
-    return withoutFirms(text, [...found, ...listedWithNames(text, words, found)]);
+    const named = withoutFirms(text, [...found, ...listedWithNames(text, words, found)]);
+    const people = withoutPlaceTails(text, withoutDashedPairs(text, named, lists), lists);
+    return joinedOverParticles(text, withoutEmployers(text, people, lists));
   }
 }
 
@@ -119,7 +125,7 @@ function judgeRun(text: string, run: readonly Word[], lists: WordLists): Detecti
   const found: Detection[] = [];
   let part: { word: Word; kind: WordKind }[] = [];
   const flush = (): void => {
-    const detection = judgePart(text, part);
+    const detection = judgePart(text, part, lists);
     if (detection !== undefined) found.push(detection);
     part = [];
   };
@@ -172,6 +178,7 @@ function around(text: string, first: Word, last: Word): { before: string; after:
 function judgePart(
   text: string,
   part: readonly { word: Word; kind: WordKind }[],
+  lists: WordLists,
 ): Detection | undefined {
   const first = part[0]?.word;
   const last = part.at(-1)?.word;
@@ -183,6 +190,7 @@ function judgePart(
   if (full.every((entry) => isOrganisationWord(entry.word.text))) return undefined;
   const context = around(text, first, last);
   if (isOrganisationAround(context, count('name') > 0)) return undefined;
+  if (hasLegalForm(part, context.after, lists)) return undefined;
   if (!hasCue && isPlaceOrStreet(part, context)) return undefined;
 
   const isShouted = full.every((entry) => entry.word.shape === 'upper');

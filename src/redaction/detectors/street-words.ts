@@ -63,7 +63,8 @@ const TYPE_ENDING = new RegExp(`(?:${COMPOUND_ENDINGS.join('|')})$`, 'iu');
 const UNIT_WORDS_BEFORE_NUMBER = (
   'apt\\.? apartment suite unit # floor fl\\. flat lgh\\.? leil\\.? oppgang hus piano scala ' +
   'interno int\\. bloc bloco ap\\. apto\\.? puerta stan kat sprat dz\\. кв\\. m\\. pisarna ' +
-  'apartma stanovanje stiege tür'
+  'apartma stanovanje stiege tür zimmer appartamento apartamento sobrado lote edificio esc\\. ' +
+  'nadstropje loja piso casa'
 ).split(' ');
 /** Floor words written after their number ("5 OG", "1e verdieping", "2nd floor", "5. th"). */
 const FLOOR_WORDS_AFTER_NUMBER = 'og étage etage hoog verdieping em th tv mf sal floor'.split(' ');
@@ -78,20 +79,31 @@ const floorWords = FLOOR_WORDS_AFTER_NUMBER.map(anyCase).join('|');
 
 /** A unit of an address, as a regular expression's source, for patterns with the `u` flag. */
 export const UNIT =
-  String.raw`(?:(?:${unitWords})(?!\p{L})\s*[\d\p{L}-]{1,6}(?![\p{L}\p{N}])\.?` +
+  String.raw`(?:(?:${unitWords})(?!\p{L})\s*(?:(?:št|no|nr)\.\s*)?[\d\p{L}-]{1,6}(?![\p{L}\p{N}])\.?` +
   String.raw`|\d{1,3}(?:\.|e|º|ª|st|nd|rd|th)?\s*(?:${floorWords})(?![\p{L}\p{N}])\.?)`;
 
-export function isLeadingType(word: Word, text: string): boolean {
+export function isLeadingType(word: Word, text: string, lists: WordLists): boolean {
   const lower = word.text.toLowerCase();
-  return LEADING_TYPES.has(text[word.end] === '.' ? `${lower}.` : lower);
+  const withDot = text[word.end] === '.' ? `${lower}.` : lower;
+  return LEADING_TYPES.has(withDot) || lists.leadingStreetTypes.has(withDot);
+}
+
+/**
+ * The leading types taken from faker's locales ("Eje", "Gamle", "Jr.") are ordinary words
+ * too, so they make a street only with a capitalised name after them: "Eje Central 6".
+ */
+export function needsNameAfter(word: Word, text: string): boolean {
+  const lower = word.text.toLowerCase();
+  return !LEADING_TYPES.has(text[word.end] === '.' ? `${lower}.` : lower);
 }
 
 export function isStreetType(word: Word, text: string, lists: WordLists): boolean {
   const lower = word.text.toLowerCase();
   const withDot = text[word.end] === '.' ? `${lower}.` : lower;
   if (isCompound(lower, withDot, lists)) return true;
-  if (LOWERCASE_TYPES.has(withDot) || LEADING_TYPES.has(withDot)) return true;
+  if (LOWERCASE_TYPES.has(withDot) || isLeadingType(word, text, lists)) return true;
   if (LOWERCASE_TYPES.has(lower)) return true;
+  if (word.shape === 'lower' && lists.lowercaseStreetTypes.has(withDot)) return true;
   // A lowercase "keys" or "way" is prose; a street type is written with a capital.
   if (word.shape !== 'title' && word.shape !== 'upper') return false;
   return lists.streetTypes.has(lower) || lists.streetTypes.has(withDot);

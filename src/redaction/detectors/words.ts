@@ -57,7 +57,43 @@ export function classifyWord(word: string, lists: WordLists): WordKind {
   const isKnownName = lists.firstNames.has(lower) || lists.lastNames.has(lower);
   const isCommon = lists.englishWords.has(lower);
   if (isKnownName) return isCommon ? 'ambiguous' : 'name';
-  if (isCommon) return 'common';
-  if (lists.places.has(lower)) return 'place';
+  if (isCommon || isBrandCompound(lower, lists)) return 'common';
+  if (lists.places.has(lower) || isPeopleOfPlace(lower, lists)) return 'place';
   return word.length >= 3 ? 'unknown' : 'common';
+}
+
+/**
+ * Endings that English family names are built from ("Blackwood", "Hartfield", "Newman"): a
+ * word that ends in one of them may be a name that the lists do not hold.
+ */
+const FAMILY_NAME_ENDINGS: ReadonlySet<string> = new Set(
+  (
+    'wood woods man men field fields ford worth well wells head ward wright land lands more ' +
+    'stone house burn castle bridge brook brooks hill hills dale gate side water fellow bank ' +
+    'banks ridge hall shaw wick cliff thorpe mont ley ton son sons berg by ham way hurst ' +
+    'mann win wine ling ing smith child love good heart'
+  ).split(' '),
+);
+
+/**
+ * "Hellowallet", "Greatschools", "Karmadata": two everyday English words written as one are
+ * a brand's name, which firms make up all the time; a person's name is seldom built so.
+ */
+function isBrandCompound(lower: string, lists: WordLists): boolean {
+  for (let split = 4; split <= lower.length - 4; split++) {
+    const tail = lower.slice(split);
+    if (FAMILY_NAME_ENDINGS.has(tail)) continue;
+    if (lists.englishWords.has(lower.slice(0, split)) && lists.englishWords.has(tail)) return true;
+  }
+  return false;
+}
+
+/** "Greenlander", "Quillanian": a word for the people of a place the lists know. */
+const PEOPLE_ENDING = /(?:ers?|ians?)$/u;
+
+function isPeopleOfPlace(lower: string, lists: WordLists): boolean {
+  const ending = PEOPLE_ENDING.exec(lower);
+  if (ending === null) return false;
+  const place = lower.slice(0, ending.index);
+  return place.length >= 4 && (lists.places.has(place) || lists.places.has(`${place}a`));
 }
