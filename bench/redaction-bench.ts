@@ -21,6 +21,7 @@ import {
 } from './redaction-quality.js';
 import type { TokenCounts } from './token-score.js';
 import { measureThroughput } from './redaction-speed.js';
+import { measureHostileTexts } from './redaction-hostile.js';
 
 /** Beside the checkout, as in CI; MOAT_PII_DATA names another folder (a git worktree's). */
 const DATA_FOLDER =
@@ -35,6 +36,7 @@ export async function runRedactionBench(): Promise<void> {
     patterns: await createRedactor({ ...settings, detectNames: false }),
     full,
   });
+  await measureHostileTexts(full);
 }
 
 async function printQuality(redactor: Redactor): Promise<void> {
