@@ -2,28 +2,42 @@ import { labelFor, PLACEHOLDER_PATTERN } from './placeholders.js';
 
 const MAX_RESERVED_NUMBER = 900_000;
 
+/** A value behind a placeholder, and every class it was found as. */
+export interface Pseudonym {
+  value: string;
+  /** The finding's class first, then any classes merged into its span. */
+  classes: readonly [string, ...string[]];
+}
+
 /**
  * One request's placeholders and the values behind them. It lives in memory for one request
  * only and is never logged or stored. The same value gets the same placeholder every time
- * within the request, so the model can tell that two mentions are one person.
+ * within the request, so the model can tell that two mentions are one person. What a
+ * placeholder is restored to is up to `reveal`: the value, or what caller policy shows in
+ * its place.
  */
 export class PseudonymMap {
   readonly #placeholderByValue = new Map<string, string>();
-  readonly #valueByPlaceholder = new Map<string, string>();
+  readonly #pseudonymByPlaceholder = new Map<string, Pseudonym>();
   readonly #countByLabel = new Map<string, number>();
+  readonly #reveal: (pseudonym: Pseudonym) => string;
 
-  /** The placeholder for `value` as a `className`, made on first use. */
-  placeholderFor(className: string, value: string): string {
-    const key = `${className}\u0000${value}`;
+  constructor(reveal: (pseudonym: Pseudonym) => string = (pseudonym) => pseudonym.value) {
+    this.#reveal = reveal;
+  }
+
+  /** The placeholder for `value` found as `classes`, made on first use. */
+  placeholderFor(classes: Pseudonym['classes'], value: string): string {
+    const key = `${classes[0]}\u0000${value}`;
     const known = this.#placeholderByValue.get(key);
     if (known !== undefined) return known;
 
-    const label = labelFor(className);
+    const label = labelFor(classes[0]);
     const number = (this.#countByLabel.get(label) ?? 0) + 1;
     this.#countByLabel.set(label, number);
     const placeholder = `<${label}_${number}>`;
     this.#placeholderByValue.set(key, placeholder);
-    this.#valueByPlaceholder.set(placeholder, value);
+    this.#pseudonymByPlaceholder.set(placeholder, { value, classes });
     return placeholder;
   }
 
@@ -45,15 +59,15 @@ export class PseudonymMap {
   }
 
   get size(): number {
-    return this.#valueByPlaceholder.size;
+    return this.#pseudonymByPlaceholder.size;
   }
 
   /**
-   * `text` with every placeholder of this request replaced by its original value. The
-   * lookup is literal: a placeholder this request never made is left as it is.
+   * `text` with every placeholder of this request replaced by what `reveal` shows for it.
+   * The lookup is literal: a placeholder this request never made is left as it is.
    */
   restore(text: string): string {
-    return this.#restoreWith(text, (value) => value);
+    return this.#restoreWith(text, (shown) => shown);
   }
 
   /**
@@ -61,14 +75,14 @@ export class PseudonymMap {
    * JSON string content, so a value holding `"` or `\` cannot break the arguments' syntax.
    */
   restoreInJson(json: string): string {
-    return this.#restoreWith(json, (value) => JSON.stringify(value).slice(1, -1));
+    return this.#restoreWith(json, (shown) => JSON.stringify(shown).slice(1, -1));
   }
 
   #restoreWith(text: string, encode: (value: string) => string): string {
-    if (this.#valueByPlaceholder.size === 0 || !text.includes('<')) return text;
+    if (this.#pseudonymByPlaceholder.size === 0 || !text.includes('<')) return text;
     return text.replace(PLACEHOLDER_PATTERN, (placeholder) => {
-      const value = this.#valueByPlaceholder.get(placeholder);
-      return value === undefined ? placeholder : encode(value);
+      const pseudonym = this.#pseudonymByPlaceholder.get(placeholder);
+      return pseudonym === undefined ? placeholder : encode(this.#reveal(pseudonym));
     });
   }
 }

@@ -9,7 +9,7 @@ import {
   type TextPiece,
 } from './scan-view.js';
 import { maskFor } from './placeholders.js';
-import { PseudonymMap } from './pseudonym-map.js';
+import { PseudonymMap, type Pseudonym } from './pseudonym-map.js';
 import type { Direction, PolicyAction } from './redaction-classes.js';
 import type { RedactionPolicy } from './redaction-policy.js';
 import { StreamRestorer } from './stream-restorer.js';
@@ -42,7 +42,7 @@ export interface RedactionResult {
  */
 export class RedactionSession {
   readonly #redactor: Scanner;
-  readonly #map = new PseudonymMap();
+  readonly #map = new PseudonymMap((pseudonym) => this.#revealToCaller(pseudonym));
   readonly #counts = new Map<string, number>();
   readonly #tallies = new Map<string, RedactionTally>();
 
@@ -197,14 +197,16 @@ export class RedactionSession {
     let result = '';
     let copiedUpTo = 0;
     for (const finding of findings) {
-      const { className, action } = this.#strictestFor(finding, direction);
+      const { className, action } = this.#strictestFor(classesOf(finding), direction);
       if (action === 'allow') continue;
 
       this.#count(className, direction, action);
       const value = text.slice(finding.start, finding.end);
       result += text.slice(copiedUpTo, finding.start);
       result += quote(
-        action === 'mask' ? maskFor(className) : this.#map.placeholderFor(className, value),
+        action === 'mask'
+          ? maskFor(className)
+          : this.#map.placeholderFor(actingFirst(className, finding), value),
       );
       copiedUpTo = finding.end;
     }
@@ -212,23 +214,36 @@ export class RedactionSession {
   }
 
   /**
+   * What the caller is shown for a placeholder in the answer: its value, unless caller policy
+   * masks or blocks one of the classes it was found as. A value the caller sent is still a
+   * value of its class on the way back, so `EMAIL_ADDRESS: { caller: mask }` masks it there
+   * even when it went to the model as a placeholder.
+   */
+  #revealToCaller({ value, classes }: Pseudonym): string {
+    const { className, action } = this.#strictestFor(classes, 'caller');
+    if (action === 'allow') return value;
+    this.#count(className, 'caller', action);
+    if (action === 'block') throw blockedError(new Set([className]));
+    return maskFor(className);
+  }
+
+  /**
    * The strictest action policy takes on any class of a finding, and the class it is taken
    * for: a card inside an email address is masked if either class says so. The finding's
-   * own class wins a tie.
+   * own class, which comes first, wins a tie.
    */
   #strictestFor(
-    finding: Detection,
+    classes: readonly string[],
     direction: Direction,
   ): { className: string; action: PolicyAction } {
-    let strictest = {
-      className: finding.className,
-      action: this.#actionFor(finding.className, direction),
-    };
-    for (const className of finding.mergedClasses ?? []) {
+    let strictest: { className: string; action: PolicyAction } | undefined;
+    for (const className of classes) {
       const action = this.#actionFor(className, direction);
-      if (STRICTNESS[action] > STRICTNESS[strictest.action]) strictest = { className, action };
+      if (strictest === undefined || STRICTNESS[action] > STRICTNESS[strictest.action]) {
+        strictest = { className, action };
+      }
     }
-    return strictest;
+    return strictest ?? { className: '', action: 'allow' };
   }
 
   /**
@@ -254,7 +269,12 @@ const ANGLE_BRACKET = /[<\ufe64\uff1c]/u;
 
 const STRICTNESS: Record<PolicyAction, number> = { allow: 0, pseudonymize: 1, mask: 2, block: 3 };
 
-function classesOf(detection: Detection): readonly string[] {
+/** A finding's classes, the one policy acted for first: it names the placeholder. */
+function actingFirst(className: string, finding: Detection): Pseudonym['classes'] {
+  return [className, ...classesOf(finding).filter((other) => other !== className)];
+}
+
+function classesOf(detection: Detection): Pseudonym['classes'] {
   return [detection.className, ...(detection.mergedClasses ?? [])];
 }
 

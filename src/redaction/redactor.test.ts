@@ -447,7 +447,7 @@ describe('restoring tool-call arguments', () => {
   it('puts values back into JSON arguments escaped, keeping the JSON valid', () => {
     const map = new PseudonymMap();
     const value = 'Jo "JJ" O\\Neil';
-    const placeholder = map.placeholderFor('PERSON', value);
+    const placeholder = map.placeholderFor(['PERSON'], value);
     const restored = map.restoreInJson(`{"to":"${placeholder}","cc":["${placeholder}"]}`);
     expect(JSON.parse(restored)).toEqual({ to: value, cc: [value] });
   });
@@ -473,5 +473,64 @@ describe('stream restoring', () => {
     expect(restorer.end()).toBe('<');
     // Longer than any placeholder can be: sent at once, nothing held.
     expect(restorer.push(`<${'A'.repeat(60)}`)).toBe(`<${'A'.repeat(60)}`);
+  });
+});
+
+const emailMaskedForCaller = await testRedactor({
+  policy: { EMAIL_ADDRESS: { model: 'pseudonymize', caller: 'mask' } },
+});
+const emailBlockedForCaller = await testRedactor({
+  policy: { EMAIL_ADDRESS: { model: 'pseudonymize', caller: 'block' } },
+});
+const ibanMaskedForCaller = await testRedactor({
+  policy: { IBAN_CODE: { model: 'allow', caller: 'mask' } },
+});
+
+describe('caller policy on values put back into the answer', () => {
+  it('restores a value whose class the caller may see', async () => {
+    const session = redactor.openSession();
+    await session.protectAll(['mail zq.ruth@example.org'], 'model');
+    expect(await session.revealAnswer('Wrote to <EMAIL_1>.')).toBe('Wrote to zq.ruth@example.org.');
+  });
+
+  it('masks a restored value whose class caller policy masks, whole or streamed', async () => {
+    const session = emailMaskedForCaller.openSession();
+    await session.protectAll(['mail zq.ruth@example.org'], 'model');
+    expect(await session.revealAnswer('Wrote to <EMAIL_1>.')).toBe('Wrote to [REDACTED EMAIL].');
+    expect(await session.revealToolArguments('{"to":"<EMAIL_1>"}')).toBe(
+      '{"to":"[REDACTED EMAIL]"}',
+    );
+
+    const filter = new AnswerFilter(session);
+    const sent = [
+      await filter.push('Wrote to <EMA'),
+      await filter.push('IL_1>.'),
+      await filter.end(),
+    ];
+    expect(sent.join('')).toBe('Wrote to [REDACTED EMAIL].');
+    expect(session.tallies).toContainEqual(
+      expect.objectContaining({ className: 'EMAIL_ADDRESS', direction: 'caller', action: 'mask' }),
+    );
+  });
+
+  it('refuses an answer that would put back a value caller policy blocks, naming the class', async () => {
+    const session = emailBlockedForCaller.openSession();
+    await session.protectAll(['mail zq.ruth@example.org'], 'model');
+    const refusal = session.revealAnswer('Wrote to <EMAIL_1>.');
+    await expect(refusal).rejects.toMatchObject({ code: 'content_blocked' });
+    await expect(refusal).rejects.toSatisfy(
+      (error: Error) => error.message.includes('EMAIL_ADDRESS') && !error.message.includes('zq.'),
+    );
+  });
+
+  it('takes the strictest caller action of every class merged into the placeholder', async () => {
+    const session = ibanMaskedForCaller.openSession();
+    // An IBAN inside an email address: one span, pseudonymized as an email to the model.
+    const [prompt] = await session.protectAll(
+      ['write to DE89370400440532013000@example.org'],
+      'model',
+    );
+    expect(prompt).toBe('write to <EMAIL_1>');
+    expect(await session.revealAnswer('Sent to <EMAIL_1>')).toBe('Sent to [REDACTED IBAN]');
   });
 });
