@@ -92,3 +92,13 @@ describe('names typed in lowercase', () => {
     expect(await peopleIn(text)).toEqual(people);
   });
 });
+
+describe('letters glued to digits', () => {
+  it.each([
+    ['x IBAN DE89 3704 0044 0532 0130 00', []],
+    ['Ticket AB12 went to Mirela Brandt', ['Mirela Brandt']],
+    ['Flat 12B, ask for Mirela', ['Mirela']],
+  ])('are part of an identifier, not a name, in %j', async (text, people) => {
+    expect(await peopleIn(text)).toEqual(people);
+  });
+});

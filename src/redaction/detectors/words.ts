@@ -19,15 +19,20 @@ export function wordsOf(text: string): Word[] {
     const value = /['’-]/u.test(match[0])
       ? match[0].replace(/['’]s$/iu, '').replace(/['’-]+$/u, '')
       : match[0];
+    const end = match.index + value.length;
     words.push({
       text: value,
       start: match.index,
-      end: match.index + value.length,
-      shape: shapeOf(value),
+      end,
+      // Letters glued to digits ("DE89", "12B") are part of an identifier, not a word.
+      shape: isDigit(text[match.index - 1]) || isDigit(text[end]) ? 'other' : shapeOf(value),
     });
   }
   return words;
 }
+
+const isDigit = (character: string | undefined): boolean =>
+  character !== undefined && character >= '0' && character <= '9';
 
 function shapeOf(word: string): WordShape {
   const head = word[0] ?? '';
