@@ -18,5 +18,10 @@ export interface Detection {
 export interface Detector {
   /** A name for metrics and errors; never derived from content. */
   readonly name: string;
+  /**
+   * Every class the detector can report. A scan for a direction in which policy allows all
+   * of them does not run the detector.
+   */
+  readonly classNames: readonly string[];
   detect(text: string): Detection[] | Promise<Detection[]>;
 }

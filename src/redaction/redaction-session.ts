@@ -18,7 +18,7 @@ import { StreamRestorer } from './stream-restorer.js';
 export interface Scanner {
   readonly policy: RedactionPolicy;
   readonly classNames: readonly string[];
-  scan(text: string): Promise<Detection[]>;
+  scan(text: string, options: { direction: Direction }): Promise<Detection[]>;
 }
 
 /** How often one action was taken on one class in one direction. Never values. */
@@ -112,7 +112,7 @@ export class RedactionSession {
     for (const view of views) this.#reserveNumbersIn(view.text);
     const findings: Detection[][][] = [];
     for (const view of views) {
-      findings.push(findingsBySpan(view, await this.#redactor.scan(view.text)));
+      findings.push(findingsBySpan(view, await this.#redactor.scan(view.text, { direction })));
     }
     this.#refuseBlocked(findings.flat(2), direction);
 
@@ -164,7 +164,7 @@ export class RedactionSession {
   ): Promise<{ text: string; taken: number }> {
     if (this.allowsEverything(direction)) return { text: text.slice(0, limit), taken: limit };
     const offset = context.length;
-    const findings = (await this.#redactor.scan(context + text))
+    const findings = (await this.#redactor.scan(context + text, { direction }))
       .filter((finding) => finding.end > offset)
       .map((finding) => ({
         ...finding,

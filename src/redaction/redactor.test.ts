@@ -387,7 +387,7 @@ describe('formatting that hides a value', () => {
 describe('failing closed', () => {
   const failing = (detect: Detector['detect']): Redactor =>
     new Redactor({
-      detectors: [{ name: 'broken', detect }],
+      detectors: [{ name: 'broken', classNames: ['PERSON'], detect }],
       classNames: ['PERSON'],
       policy: new RedactionPolicy(),
       timeoutMs: 50,
@@ -431,9 +431,9 @@ describe('failing closed', () => {
     const person = { className: 'PERSON', start: 0, end: 5, confidence: 0.9 };
     const mixed = new Redactor({
       detectors: [
-        { name: 'at once', detect: () => [person] },
-        { name: 'in time', detect: () => Promise.resolve([person]) },
-        { name: 'late', detect: () => new Promise(() => undefined) },
+        { name: 'at once', classNames: ['PERSON'], detect: () => [person] },
+        { name: 'in time', classNames: ['PERSON'], detect: () => Promise.resolve([person]) },
+        { name: 'late', classNames: ['PERSON'], detect: () => new Promise(() => undefined) },
       ],
       classNames: ['PERSON'],
       policy: new RedactionPolicy(),
@@ -532,5 +532,52 @@ describe('caller policy on values put back into the answer', () => {
     );
     expect(prompt).toBe('write to <EMAIL_1>');
     expect(await session.revealAnswer('Sent to <EMAIL_1>')).toBe('Sent to [REDACTED IBAN]');
+  });
+});
+
+describe('running only the detectors a direction needs', () => {
+  /** A redactor whose one person detector counts the texts it is given. */
+  function countingRedactor(policy: RedactionPolicy) {
+    const seen: string[] = [];
+    const person: Detector = {
+      name: 'counting',
+      classNames: ['PERSON'],
+      detect: (text) => {
+        seen.push(text);
+        return [{ className: 'PERSON', start: 0, end: 4, confidence: 0.9 }];
+      },
+    };
+    return {
+      seen,
+      redactor: new Redactor({ detectors: [person], classNames: ['PERSON'], policy }),
+    };
+  }
+
+  it('skips a detector whose classes policy allows in that direction', async () => {
+    const { seen, redactor: counting } = countingRedactor(new RedactionPolicy());
+    expect(await counting.scan('Mira is here', { direction: 'caller' })).toEqual([]);
+    expect(await counting.scan('Mira is here', { direction: 'memory' })).toHaveLength(1);
+    expect(await counting.scan('Mira is here')).toHaveLength(1);
+    expect(seen).toHaveLength(2);
+  });
+
+  it("looks for the caller's classes on the way to the model, since values come back", async () => {
+    const policy = new RedactionPolicy({
+      overrides: { PERSON: { model: 'allow', caller: 'mask' } },
+    });
+    const { seen, redactor: counting } = countingRedactor(policy);
+    await counting.scan('Mira is here', { direction: 'model' });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('finds only secrets in an answer under the default caller policy', async () => {
+    const text = 'Mirela Brandt at mb@example.org, key ghp_Zq7Lm2Xc9Vb4Nr8Tw1Ys6Kd3Hf5Jg0Pa2Qe8R';
+    const classes = (await redactor.scan(text, { direction: 'caller' })).map((f) => f.className);
+    expect(classes).toEqual(['SECRET']);
+    expect((await redactor.scan(text)).map((f) => f.className)).toEqual([
+      'PERSON',
+      'EMAIL_ADDRESS',
+      'SECRET',
+    ]);
   });
 });

@@ -27,6 +27,7 @@ export class Redactor {
   readonly policy: RedactionPolicy;
   readonly classNames: readonly string[];
   readonly #detectors: readonly Detector[];
+  readonly #detectorsByDirection = new Map<Direction, readonly Detector[]>();
   readonly #timeoutMs: number;
 
   constructor(options: RedactorOptions) {
@@ -37,18 +38,22 @@ export class Redactor {
   }
 
   /**
-   * Every finding in `text` at or above the policy's confidence, overlaps merged. Fails
+   * Every finding in `text` at or above the policy's confidence, overlaps merged; with a
+   * `direction`, only by detectors of classes policy acts on in that direction (by default
+   * an answer on its way back is looked at for secrets only). Fails
    * closed: a detector that throws or a scan that overruns its time becomes a
    * `redaction_failed` error, and the content goes nowhere.
    */
-  async scan(text: string): Promise<Detection[]> {
+  async scan(text: string, options: { direction?: Direction } = {}): Promise<Detection[]> {
     if (text.length === 0) return [];
+    const detectors = this.#detectorsFor(options.direction);
+    if (detectors.length === 0) return [];
     const deadline = new ScanDeadline(performance.now() + this.#timeoutMs);
     const folded = foldText(text);
     const found: Detection[] = [];
 
     try {
-      for (const detector of this.#detectors) {
+      for (const detector of detectors) {
         const findings = this.#runDetector(detector, folded.text, deadline);
         found.push(...(Array.isArray(findings) ? findings : await findings));
       }
@@ -57,6 +62,23 @@ export class Redactor {
     }
     const sure = found.filter((detection) => detection.confidence >= this.policy.minConfidence);
     return inOriginal(resolveOverlaps(sure), folded.origins);
+  }
+
+  #detectorsFor(direction: Direction | undefined): readonly Detector[] {
+    if (direction === undefined) return this.#detectors;
+    let detectors = this.#detectorsByDirection.get(direction);
+    if (detectors === undefined) {
+      // A value pseudonymized on its way to the model comes back to the caller, where caller
+      // policy applies to every class it holds: those classes are looked for too.
+      const directions = direction === 'model' ? (['model', 'caller'] as const) : [direction];
+      detectors = this.#detectors.filter((detector) =>
+        detector.classNames.some((className) =>
+          directions.some((each) => this.policy.actionFor(className, each) !== 'allow'),
+        ),
+      );
+      this.#detectorsByDirection.set(direction, detectors);
+    }
+    return detectors;
   }
 
   /** A fresh session for one request: its placeholders are shared by all its texts. */

@@ -99,6 +99,7 @@ const CORNER_BEFORE = /(?:the\s+)?corner\s+of\s+$/iu;
  */
 export class AddressDetector implements Detector {
   readonly name = 'address';
+  readonly classNames = ['STREET_ADDRESS'] as const;
 
   async detect(original: string): Promise<Detection[]> {
     const lists = await loadWordLists();

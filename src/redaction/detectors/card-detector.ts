@@ -41,6 +41,7 @@ const CARD_CONTEXT = ['card', 'visa', 'mastercard', 'amex', 'maestro', 'discover
  */
 export class CardDetector implements Detector {
   readonly name = 'card';
+  readonly classNames = ['CREDIT_CARD'] as const;
 
   detect(text: string): Detection[] {
     if (!HAS_DIGIT.test(text)) return [];

@@ -29,11 +29,13 @@ const CHECKS: Record<CustomChecksum, (value: string) => boolean> = {
 /** Finds one operator-defined class; the pattern comes from configuration, never content. */
 export class CustomDetector implements Detector {
   readonly name: string;
+  readonly classNames: readonly string[];
   readonly #definition: CustomClassDefinition;
   readonly #pattern: RegExp;
 
   constructor(definition: CustomClassDefinition) {
     this.name = `custom:${definition.name}`;
+    this.classNames = [definition.name];
     this.#definition = definition;
     this.#pattern = new RegExp(definition.pattern, definition.isCaseInsensitive ? 'giu' : 'gu');
   }

@@ -36,6 +36,7 @@ const OBFUSCATED_PREFILTER = /[dD][oO][tT]|[[({<]\s*\.\s*[\])}>]/u;
 /** Email addresses, plain, obfuscated with `[at]`/`[dot]`, or in full-width forms. */
 export class EmailDetector implements Detector {
   readonly name = 'email';
+  readonly classNames = ['EMAIL_ADDRESS'] as const;
 
   detect(text: string): Detection[] {
     const found: Detection[] = [];

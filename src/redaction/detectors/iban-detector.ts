@@ -18,6 +18,7 @@ const ALIAS_CHECK_DIGITS: ReadonlySet<string> = new Set(['00', '01', '99']);
  */
 export class IbanDetector implements Detector {
   readonly name = 'iban';
+  readonly classNames = ['IBAN_CODE'] as const;
 
   detect(text: string): Detection[] {
     if (!HAS_DIGIT.test(text)) return [];

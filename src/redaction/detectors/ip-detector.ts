@@ -13,6 +13,7 @@ const IPV6_CANDIDATE =
 /** IPv4 addresses with valid octets, and IPv6 addresses as Node's own parser accepts them. */
 export class IpDetector implements Detector {
   readonly name = 'ip';
+  readonly classNames = ['IP_ADDRESS'] as const;
 
   detect(text: string): Detection[] {
     if (!HAS_DIGIT.test(text)) return [];

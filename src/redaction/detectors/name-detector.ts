@@ -32,6 +32,7 @@ const MAX_NAME_WORDS = 4;
  */
 export class NameDetector implements Detector {
   readonly name = 'name';
+  readonly classNames = ['PERSON'] as const;
 
   async detect(text: string): Promise<Detection[]> {
     const lists = await loadWordLists();

@@ -90,6 +90,7 @@ export interface PhoneDetectorOptions {
  */
 export class PhoneDetector implements Detector {
   readonly name = 'phone';
+  readonly classNames = ['PHONE_NUMBER'] as const;
   readonly #regions: readonly CountryCode[];
   readonly #filters: readonly NationalNumberFilter[];
   readonly #sure = new SurePhoneNumbers();

@@ -24,6 +24,7 @@ const ASSIGNMENT =
  */
 export class SecretDetector implements Detector {
   readonly name = 'secret';
+  readonly classNames = ['SECRET'] as const;
 
   /** At once, unless secretlint has something to look at: its lint run is asynchronous. */
   detect(text: string): Detection[] | Promise<Detection[]> {

@@ -33,6 +33,7 @@ export const SSN_CONFIDENCE = {
  */
 export class SsnDetector implements Detector {
   readonly name = 'ssn';
+  readonly classNames = ['US_SSN'] as const;
 
   detect(text: string): Detection[] {
     if (!HAS_DIGIT.test(text)) return [];

@@ -6,6 +6,7 @@ const URL_WITH_CREDENTIALS = /\b[a-z][a-z0-9+.-]{1,30}:\/\/([^\s:/@]{1,256}):([^
 /** URLs that carry a user name and password, as connection strings often do. */
 export class UrlCredentialsDetector implements Detector {
   readonly name = 'url-credentials';
+  readonly classNames = ['URL_CREDENTIALS'] as const;
 
   detect(text: string): Detection[] {
     if (!text.includes('://')) return [];
