@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { SecretDetector } from './secret-detector.js';
+
+const detector = new SecretDetector();
+
+async function secretsIn(text: string): Promise<string[]> {
+  const found = await detector.detect(text);
+  return found.map((finding) => text.slice(finding.start, finding.end));
+}
+
+describe('assignments inside the value of another setting', () => {
+  it.each([
+    ['a JSON string', '{"log":"login failed, password=Hq7#pL2w9zXc retried"}', 'Hq7#pL2w9zXc'],
+    ['a quoted command line', 'command: "mysql --password=Hq7#pL2w9zXc app"', 'Hq7#pL2w9zXc'],
+    ['a connection string in JSON', '{"dsn":"Server=db1;Password=svcpass99;"}', 'svcpass99'],
+    ['a query string', 'url=https://db.lcl/x?token=Ab3dE5fG7hI9kL2m', 'Ab3dE5fG7hI9kL2m'],
+    ['a YAML note', "note: 'set PASSWORD: dY^5Ke76gdSiF first'", 'dY^5Ke76gdSiF'],
+  ])('finds the secret in %s', async (_kind, text, secret) => {
+    expect(await secretsIn(text)).toEqual([secret]);
+  });
+
+  it('finds nothing inside a value that holds no secret assignment', async () => {
+    expect(await secretsIn('{"title":"password: required, token: none"}')).toEqual([]);
+  });
+
+  it.each(['pwd=', 'passage=', 'x=y '])(
+    'reads 1 MiB of nested %j in bounded time',
+    async (unit) => {
+      const text = `x="${unit.repeat((1024 * 1024) / unit.length)}"`;
+      const startedAt = performance.now();
+      await secretsIn(text);
+      expect(performance.now() - startedAt).toBeLessThan(2_000);
+    },
+  );
+});
