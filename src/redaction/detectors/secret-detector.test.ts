@@ -33,3 +33,29 @@ describe('assignments inside the value of another setting', () => {
     },
   );
 });
+
+describe('credentials in an Authorization header', () => {
+  it.each([
+    ['a bearer token', 'Authorization: Bearer abcDEF123ghiJKL456mno', 'abcDEF123ghiJKL456mno'],
+    [
+      'a bearer token in a curl command',
+      'curl -H "authorization: bearer Zx81Qw7Ertp3LmN0vB2k"',
+      'Zx81Qw7Ertp3LmN0vB2k',
+    ],
+    [
+      'basic credentials',
+      'Authorization: Basic dXNlcjpodW50ZXIyaHVudGVy',
+      'dXNlcjpodW50ZXIyaHVudGVy',
+    ],
+  ])('finds %s', async (_kind, text, secret) => {
+    expect(await secretsIn(text)).toEqual([secret]);
+  });
+
+  it.each([
+    'Bearer tokens expire after an hour',
+    'Authorization: Bearer YOUR_ACCESS_TOKEN_HERE',
+    'Basic authentication is enabled by default',
+  ])('finds nothing in %j', async (text) => {
+    expect(await secretsIn(text)).toEqual([]);
+  });
+});

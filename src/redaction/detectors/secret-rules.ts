@@ -48,6 +48,20 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   { id: 'google-api-key', keyword: 'aiza', pattern: /\bAIza[0-9A-Za-z_-]{35}(?![\w-])/gu },
   { id: 'npm-token', keyword: 'npm_', pattern: /\bnpm_[A-Za-z0-9]{36}\b/gu, minEntropy: 3 },
+  // An HTTP Authorization header, as pasted from a curl command or a request log: only the
+  // credentials after the scheme. A bearer token holds a digit, which words and placeholders
+  // ("Bearer YOUR_ACCESS_TOKEN") do not.
+  {
+    id: 'bearer-token',
+    keyword: 'bearer',
+    pattern: /(?<=\bbearer[ \t]+)(?=[\w.~+/-]*\d)[\w.~+/-]{16,4096}=*/giu,
+    minEntropy: 3,
+  },
+  {
+    id: 'basic-credentials',
+    keyword: 'authorization',
+    pattern: /(?<=\bauthorization:[ \t]*basic[ \t]+)[A-Za-z0-9+/]{8,4096}={0,2}/giu,
+  },
   {
     id: 'json-web-token',
     keyword: 'eyj',
