@@ -18,6 +18,8 @@ const HOSTILE_UNITS: readonly [string, string][] = [
   ['at signs', 'a@b '],
   ['zero-width spaces', '1\u200b'],
   ['assignments', 'key=Ab1:'],
+  ['assignments inside a value', 'pwd='],
+  ['setting names inside a value', 'passage='],
 ];
 
 /**
@@ -30,7 +32,8 @@ export async function measureHostileTexts(redactor: Redactor): Promise<void> {
   console.log(`  ${'ordinary document'.padEnd(26)}${ordinaryMs.toFixed(0).padStart(6)} ms`);
   let slowest = { name: '', elapsedMs: 0 };
   for (const [name, unit] of HOSTILE_UNITS) {
-    const text = unit.repeat(Math.ceil(MEBIBYTE / unit.length)).slice(0, MEBIBYTE);
+    // Inside one quoted value, so a value's own assignments are read too.
+    const text = `x="${unit.repeat(Math.ceil(MEBIBYTE / unit.length)).slice(0, MEBIBYTE - 4)}"`;
     const elapsedMs = await timeScan(redactor, text);
     if (elapsedMs > slowest.elapsedMs) slowest = { name, elapsedMs };
     console.log(`  ${name.padEnd(26)}${elapsedMs.toFixed(0).padStart(6)} ms`);

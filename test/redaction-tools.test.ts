@@ -203,6 +203,13 @@ describe('a tool result gets the protection a user message gets', () => {
     expect([asUser.status, asTool.status]).toEqual([422, 422]);
   });
 
+  it('blocks a password set inside the value of another key, as in a user message', async () => {
+    const content = '{"log":"login retried with password=hunter2hunter2XYZ"}';
+    const asUser = await post({ model: 'up', messages: [{ role: 'user', content }] });
+    const asTool = await post(withToolResult(content));
+    expect([asUser.status, asTool.status]).toEqual([422, 422]);
+  });
+
   it.each([
     ['a phone number sent as a number', '{"phone":2025550143}', '2025550143'],
     ['a surname told by its key', '{"customer_name":"Whitfield"}', 'Whitfield'],

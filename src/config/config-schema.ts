@@ -200,12 +200,21 @@ const redactionSchema = z
     }
     redaction.customClasses.forEach((custom, index) => {
       const problem = patternProblem(custom.pattern);
-      if (problem === undefined) return;
-      context.addIssue({
-        code: 'custom',
-        path: ['customClasses', index, 'pattern'],
-        message: problem,
-      });
+      if (problem !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['customClasses', index, 'pattern'],
+          message: problem,
+        });
+      }
+      // Without a word to look for, a class that needs one would never find anything.
+      if (custom.requireContext && custom.contextWords.length === 0) {
+        context.addIssue({
+          code: 'custom',
+          path: ['customClasses', index, 'requireContext'],
+          message: 'needs at least one word in contextWords',
+        });
+      }
     });
   });
 

@@ -208,6 +208,21 @@ describe('loadConfig', () => {
     expect(accepted.store.url).toBe('postgres://moat@127.0.0.1/moat');
   });
 
+  it('refuses a custom class that needs a context word but names none', () => {
+    const path = writeConfig(
+      [
+        'redaction:',
+        '  customClasses:',
+        '    - name: CUSTOMER_ID',
+        '      pattern: "C-\\\\d{8}"',
+        '      requireContext: true',
+      ].join('\n'),
+    );
+    expect(errorOf(() => loadConfig({ configPath: path, env: {} }))).toContain(
+      '  - redaction.customClasses[0].requireContext: needs at least one word in contextWords',
+    );
+  });
+
   it('names the model entry whose upstream URL is not a URL', () => {
     const path = writeConfig('models:\n  - name: a\n    backend: upstream\n    baseUrl: nope\n');
     expect(errorOf(() => loadConfig({ configPath: path, env: {} }))).toContain('models[0].baseUrl');

@@ -5,6 +5,7 @@ import {
   PLACEHOLDER_VALUE,
   SECRET_NAME,
   SECRET_NAME_HINTS,
+  SECRET_NAME_PART,
   SECRET_RULES,
   UUID_VALUE,
 } from './secret-rules.js';
@@ -52,16 +53,29 @@ function assignmentFindings(text: string, lower: string): Detection[] {
   if (!text.includes('=') && !text.includes(':')) return [];
   if (!SECRET_NAME_HINTS.some((hint) => lower.includes(hint))) return [];
   const found: Detection[] = [];
+  const assignment = new RegExp(ASSIGNMENT);
 
-  for (const match of text.matchAll(ASSIGNMENT)) {
+  for (let match = assignment.exec(text); match !== null; match = assignment.exec(text)) {
     const name = match[1] ?? '';
     const value = match[2] ?? match[3] ?? match[4] ?? '';
-    if (!SECRET_NAME.test(name) || !looksLikeSecretValue(value)) continue;
-    found.push(
-      secretAt(match.index + match[0].length - value.length - quoteLength(match), value.length),
-    );
+    const valueStart = match.index + match[0].length - value.length - quoteLength(match);
+    const isSecretName = SECRET_NAME.test(name);
+    if (isSecretName && looksLikeSecretValue(value)) {
+      found.push(secretAt(valueStart, value.length));
+    } else if (!isSecretName) {
+      // The value of a setting that is no secret can hold one that is: a JSON string or a
+      // quoted command line ("log": "… password=…"). It is read again from the first secret
+      // name in it, so each restart moves on to a name that was not read as one before.
+      const nested = nestedNameAt(value);
+      if (nested >= 0) assignment.lastIndex = valueStart + nested;
+    }
   }
   return found;
+}
+
+function nestedNameAt(value: string): number {
+  if (!value.includes('=') && !value.includes(':')) return -1;
+  return value.search(SECRET_NAME_PART);
 }
 
 function quoteLength(match: RegExpMatchArray): number {

@@ -48,6 +48,20 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   { id: 'google-api-key', keyword: 'aiza', pattern: /\bAIza[0-9A-Za-z_-]{35}(?![\w-])/gu },
   { id: 'npm-token', keyword: 'npm_', pattern: /\bnpm_[A-Za-z0-9]{36}\b/gu, minEntropy: 3 },
+  // An HTTP Authorization header, as pasted from a curl command or a request log: only the
+  // credentials after the scheme. A bearer token holds a digit, which words and placeholders
+  // ("Bearer YOUR_ACCESS_TOKEN") do not.
+  {
+    id: 'bearer-token',
+    keyword: 'bearer',
+    pattern: /(?<=\bbearer[ \t]+)(?=[\w.~+/-]*\d)[\w.~+/-]{16,4096}=*/giu,
+    minEntropy: 3,
+  },
+  {
+    id: 'basic-credentials',
+    keyword: 'authorization',
+    pattern: /(?<=\bauthorization:[ \t]*basic[ \t]+)[A-Za-z0-9+/]{8,4096}={0,2}/giu,
+  },
   {
     id: 'json-web-token',
     keyword: 'eyj',
@@ -55,13 +69,33 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
 ];
 
+/** The words in a setting's name that say its value is a secret. */
+const SECRET_WORD = `(?:${[
+  'pass(?:word|wd|phrase)?',
+  'pwd',
+  'secret',
+  'token',
+  'api[_-]?key',
+  'access[_-]?key',
+  'auth[_-]?token',
+  'client[_-]?secret',
+  'private[_-]?key',
+  'credentials?',
+  'bearer',
+].join('|')})`;
+
 /**
  * Parts of a setting's name that say its value is a secret: `password`, `DB_PASSWORD`,
  * `apiKey`, `client-secret`. Matched on whole name parts, so "redundant" or "passage" do not
  * count.
  */
-export const SECRET_NAME =
-  /^(?:.*[_.\s-])?(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|access[_-]?key|auth[_-]?token|client[_-]?secret|private[_-]?key|credentials?|bearer)(?:[_.\s-].*)?$/iu;
+export const SECRET_NAME = new RegExp(
+  String.raw`^(?:.*[_.\s-])?${SECRET_WORD}(?:[_.\s-].*)?$`,
+  'iu',
+);
+
+/** Where a name that may be such a setting's begins, anywhere in a text. */
+export const SECRET_NAME_PART = new RegExp(String.raw`(?<![A-Za-z0-9])${SECRET_WORD}`, 'iu');
 
 /** Lowercase words whose presence makes the assignment scan worth running. */
 export const SECRET_NAME_HINTS = [
