@@ -28,15 +28,18 @@ const HOSTILE_UNITS: readonly [string, string][] = [
  */
 export async function measureHostileTexts(redactor: Redactor): Promise<void> {
   console.log('\n  hostile 1 MiB texts, every detector on (time to scan whole)');
-  const ordinaryMs = await timeScan(redactor, buildDocument(MEBIBYTE));
-  console.log(`  ${'ordinary document'.padEnd(26)}${ordinaryMs.toFixed(0).padStart(6)} ms`);
+  const ordinary = buildDocument(MEBIBYTE);
+  // Once untimed, so word lists are loaded and the code is warm before anything is timed.
+  await redactor.scan(ordinary);
+  const ordinaryMs = await timeScan(redactor, ordinary);
+  console.log(`  ${'ordinary document'.padEnd(30)}${ordinaryMs.toFixed(0).padStart(6)} ms`);
   let slowest = { name: '', elapsedMs: 0 };
   for (const [name, unit] of HOSTILE_UNITS) {
     // Inside one quoted value, so a value's own assignments are read too.
     const text = `x="${unit.repeat(Math.ceil(MEBIBYTE / unit.length)).slice(0, MEBIBYTE - 4)}"`;
     const elapsedMs = await timeScan(redactor, text);
     if (elapsedMs > slowest.elapsedMs) slowest = { name, elapsedMs };
-    console.log(`  ${name.padEnd(26)}${elapsedMs.toFixed(0).padStart(6)} ms`);
+    console.log(`  ${name.padEnd(30)}${elapsedMs.toFixed(0).padStart(6)} ms`);
   }
   const ratio = slowest.elapsedMs / ordinaryMs;
   console.log(`  slowest: ${slowest.name}, ${ratio.toFixed(1)}× the ordinary document`);
