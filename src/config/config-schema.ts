@@ -184,7 +184,7 @@ const redactionSchema = z
     /** Find person names and street addresses (word lists, in process). @default true */
     detectNames: z.boolean().default(true),
     /** Actions by class name, over the defaults. @default {} */
-    policy: z.record(className, classPolicySchema).default({}),
+    policy: z.record(z.string(), classPolicySchema).default({}),
     /** Operator-defined classes. @default [] */
     customClasses: z.array(customClassSchema).max(100).default([]),
   })
@@ -198,7 +198,19 @@ const redactionSchema = z
         message: `is not a known class; use one of ${[...known].join(', ')}`,
       });
     }
+    const taken = new Set<string>(BUILT_IN_CLASS_NAMES);
     redaction.customClasses.forEach((custom, index) => {
+      // One name, one class: policy and placeholders are keyed by it.
+      if (taken.has(custom.name)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['customClasses', index, 'name'],
+          message: (BUILT_IN_CLASS_NAMES as readonly string[]).includes(custom.name)
+            ? 'is a built-in class; choose another name'
+            : 'is the name of an earlier custom class; choose another name',
+        });
+      }
+      taken.add(custom.name);
       const problem = patternProblem(custom.pattern);
       if (problem !== undefined) {
         context.addIssue({

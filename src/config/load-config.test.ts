@@ -223,6 +223,28 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses a custom class named like a built-in one or an earlier custom one', () => {
+    const path = writeConfig(
+      [
+        'redaction:',
+        '  customClasses:',
+        '    - { name: PERSON, pattern: "P-\\\\d{4}" }',
+        '    - { name: TICKET, pattern: "T-\\\\d{4}" }',
+        '    - { name: TICKET, pattern: "TK-\\\\d{4}" }',
+      ].join('\n'),
+    );
+    const error = errorOf(() => loadConfig({ configPath: path, env: {} }));
+    expect(error).toContain('redaction.customClasses[0].name: is a built-in class');
+    expect(error).toContain('redaction.customClasses[2].name: is the name of an earlier custom');
+  });
+
+  it('names the classes a policy may be set for when a key is not one of them', () => {
+    const path = writeConfig('redaction:\n  policy:\n    email: { model: allow }\n');
+    const error = errorOf(() => loadConfig({ configPath: path, env: {} }));
+    expect(error).toContain('redaction.policy.email: is not a known class; use one of');
+    expect(error).toContain('EMAIL_ADDRESS');
+  });
+
   it('names the model entry whose upstream URL is not a URL', () => {
     const path = writeConfig('models:\n  - name: a\n    backend: upstream\n    baseUrl: nope\n');
     expect(errorOf(() => loadConfig({ configPath: path, env: {} }))).toContain('models[0].baseUrl');
