@@ -9,10 +9,23 @@ export function textBefore(text: string, start: number, windowChars = CONTEXT_WI
   return text.slice(Math.max(0, start - windowChars), start).toLowerCase();
 }
 
-/** True when any of `words` appears in the window before `start`. */
+/**
+ * True when any of `words` begins a word in the window before `start`: "tel" counts in
+ * "tel." and "telephone", not in "hotel"; "card" not in "postcard". Words are prefixes, so
+ * "appel" still finds "appelez".
+ */
 export function hasContextBefore(text: string, start: number, words: readonly string[]): boolean {
   const before = textBefore(text, start);
-  return words.some((word) => before.includes(word));
+  return words.some((word) => beginsAWordIn(before, word));
+}
+
+const LETTER = /\p{L}/u;
+
+function beginsAWordIn(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    if (at === 0 || !LETTER.test(text[at - 1] ?? '')) return true;
+  }
+  return false;
 }
 
 /** Digits only, in order: what checksums and length rules are computed on. */
