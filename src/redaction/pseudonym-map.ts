@@ -20,14 +20,28 @@ export class PseudonymMap {
   readonly #placeholderByValue = new Map<string, string>();
   readonly #pseudonymByPlaceholder = new Map<string, Pseudonym>();
   readonly #countByLabel = new Map<string, number>();
+  readonly #classesByValue = new Map<string, Set<string>>();
   readonly #reveal: (pseudonym: Pseudonym) => string;
 
   constructor(reveal: (pseudonym: Pseudonym) => string = (pseudonym) => pseudonym.value) {
     this.#reveal = reveal;
   }
 
-  /** The placeholder for `value` found as `classes`, made on first use. */
+  /**
+   * Records that `value` was found as `classes`, whatever policy did with it there. Every
+   * class a value is found as anywhere in the request counts for each of its placeholders: a
+   * number that a context word makes an operator's class in one message is that class in all
+   * of them, so what is shown in its place never depends on which mention the model repeats.
+   */
+  noteFound(classes: readonly string[], value: string): void {
+    const found = this.#classesByValue.get(value) ?? new Set<string>();
+    for (const className of classes) found.add(className);
+    this.#classesByValue.set(value, found);
+  }
+
+  /** The placeholder for `value` found as `classes`, made on first use; see `noteFound`. */
   placeholderFor(classes: Pseudonym['classes'], value: string): string {
+    this.noteFound(classes, value);
     const key = `${classes[0]}\u0000${value}`;
     const known = this.#placeholderByValue.get(key);
     if (known !== undefined) return known;
@@ -82,7 +96,17 @@ export class PseudonymMap {
     if (this.#pseudonymByPlaceholder.size === 0 || !text.includes('<')) return text;
     return text.replace(PLACEHOLDER_PATTERN, (placeholder) => {
       const pseudonym = this.#pseudonymByPlaceholder.get(placeholder);
-      return pseudonym === undefined ? placeholder : encode(this.#reveal(pseudonym));
+      return pseudonym === undefined
+        ? placeholder
+        : encode(this.#reveal(this.#withAllClasses(pseudonym)));
     });
+  }
+
+  #withAllClasses({ value, classes }: Pseudonym): Pseudonym {
+    const [first] = classes;
+    const others = [...(this.#classesByValue.get(value) ?? classes)].filter(
+      (name) => name !== first,
+    );
+    return { value, classes: [first, ...others] };
   }
 }

@@ -197,11 +197,12 @@ export class RedactionSession {
     let result = '';
     let copiedUpTo = 0;
     for (const finding of findings) {
+      const value = text.slice(finding.start, finding.end);
+      this.#map.noteFound(classesOf(finding), value);
       const { className, action } = this.#strictestFor(classesOf(finding), direction);
       if (action === 'allow') continue;
 
       this.#count(className, direction, action);
-      const value = text.slice(finding.start, finding.end);
       result += text.slice(copiedUpTo, finding.start);
       result += quote(
         action === 'mask'

@@ -486,6 +486,15 @@ const ibanMaskedForCaller = await testRedactor({
   policy: { IBAN_CODE: { model: 'allow', caller: 'mask' } },
 });
 
+const BADGE_NEEDING_CONTEXT = {
+  name: 'BADGE',
+  pattern: String.raw`\d{3}-\d{3}-\d{4}`,
+  ignoreCase: false,
+  checksum: 'none',
+  contextWords: ['badge'],
+  requireContext: true,
+} as const;
+
 describe('caller policy on values put back into the answer', () => {
   it('restores a value whose class the caller may see', async () => {
     const session = redactor.openSession();
@@ -533,6 +542,24 @@ describe('caller policy on values put back into the answer', () => {
     expect(prompt).toBe('write to <EMAIL_1>');
     expect(await session.revealAnswer('Sent to <EMAIL_1>')).toBe('Sent to [REDACTED IBAN]');
   });
+
+  it.each(['allow', 'mask'] as const)(
+    'keeps every class a value was found as, whichever mention the answer repeats (%s to the model)',
+    async (toModel) => {
+      const badges = await testRedactor({
+        policy: { BADGE: { model: toModel, caller: 'mask' } },
+        customClasses: [BADGE_NEEDING_CONTEXT],
+      });
+      const session = badges.openSession();
+      // The number is a badge only where the word says so; it is one value all the same.
+      const [prompt] = await session.protectAll(
+        ['call 212-555-0147 please', 'my badge is 212-555-0147'],
+        'model',
+      );
+      expect(prompt).toBe('call <PHONE_1> please');
+      expect(await session.revealAnswer('Badge <PHONE_1>')).toBe('Badge [REDACTED BADGE]');
+    },
+  );
 });
 
 describe('running only the detectors a direction needs', () => {
