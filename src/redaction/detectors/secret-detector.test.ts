@@ -55,3 +55,59 @@ describe('credentials in an Authorization header', () => {
     expect(await secretsIn(text)).toEqual([]);
   });
 });
+
+describe('settings named in camel case or run together', () => {
+  it.each([
+    ['an AWS SDK config', '{"accessKeyId":"AKIA","secretAccessKey":"Wq8vT2mX9pL4kR8w"}'],
+    ['a YAML key', 'dbPassword: Wq8vT2mX9pL4kR8w'],
+    ['a JSON key', '"refreshToken": "Wq8vT2mX9pL4kR8w"'],
+    ['a properties key', 'apiSecret=Wq8vT2mX9pL4kR8w'],
+    ['a variable run together', 'PGPASSWORD=Wq8vT2mX9pL4kR8w psql -h db'],
+  ])('finds the secret in %s', async (_kind, text) => {
+    expect(await secretsIn(text)).toEqual(['Wq8vT2mX9pL4kR8w']);
+  });
+
+  it.each(['passwordless: Sign2In4x', 'compassHeading: N45Wq8vT2', 'tokenizer: Bpe50kVocab'])(
+    'finds nothing in %j',
+    async (text) => {
+      expect(await secretsIn(text)).toEqual([]);
+    },
+  );
+});
+
+describe('a secret name and its value in code', () => {
+  it.each([
+    ['a PHP constant', "define( 'DB_PASSWORD', 'Wq8vT2mX9pL4kR8w' );"],
+    ['a Python environment entry', 'os.environ["API_TOKEN"] = "Wq8vT2mX9pL4kR8w"'],
+    ['a Ruby hash entry', "config['api_key'] = 'Wq8vT2mX9pL4kR8w'"],
+    ['a PowerShell variable', '$env:API_TOKEN = "Wq8vT2mX9pL4kR8w"'],
+    ['an XML element', '<password>Wq8vT2mX9pL4kR8w</password>'],
+  ])('finds the secret in %s', async (_kind, text) => {
+    expect(await secretsIn(text)).toEqual(['Wq8vT2mX9pL4kR8w']);
+  });
+
+  it.each(['The token, which expires hourly', '["password", "username", "email"]'])(
+    'finds nothing in %j',
+    async (text) => {
+      expect(await secretsIn(text)).toEqual([]);
+    },
+  );
+});
+
+describe('credentials on a command line or in a URL', () => {
+  it.each([
+    ['a curl user', 'curl -u deploy:Wq8vT2mX9pL4kR8w https://ci.lcl/api', 'Wq8vT2mX9pL4kR8w'],
+    ['a password flag', 'mysqldump --password Wq8vT2mX9pL4kR8w app', 'Wq8vT2mX9pL4kR8w'],
+    ['a token scheme', 'curl -H "Authorization: Token Wq8vT2mX9pL4kR8w"', 'Wq8vT2mX9pL4kR8w'],
+    ['a header in JSON', '{"Authorization": "ApiKey Wq8vT2mX9pL4kR8w"}', 'Wq8vT2mX9pL4kR8w'],
+  ])('finds %s', async (_kind, text, secret) => {
+    expect(await secretsIn(text)).toEqual([secret]);
+  });
+
+  it.each(['curl -u deploy https://ci.lcl/api', 'run it with --password --verbose'])(
+    'finds nothing in %j',
+    async (text) => {
+      expect(await secretsIn(text)).toEqual([]);
+    },
+  );
+});

@@ -57,6 +57,28 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern: /(?<=\bbearer[ \t]+)(?=[\w.~+/-]*\d)[\w.~+/-]{16,4096}=*/giu,
     minEntropy: 3,
   },
+  // Any other scheme ("Token", "ApiKey", "SSWS"), or none, also in a header written as JSON.
+  {
+    id: 'authorization-credentials',
+    keyword: 'authorization',
+    pattern:
+      /(?<=\bauthorization["']?[ \t]*[:=][ \t]*["']?(?:(?!bearer\b|basic\b)[A-Za-z][\w-]{0,30}[ \t]+)?)(?=[\w.~+/-]*\d)[\w.~+/-]{8,4096}=*/giu,
+    minEntropy: 3,
+  },
+  // `curl -u user:password`. As for a flag below, a word alone or a placeholder is not one.
+  {
+    id: 'command-line-user',
+    keyword: '-u',
+    pattern:
+      /(?<=(?:^|\s)(?:-u|--user)[ \t]+["']?[^\s:"']{1,256}:)(?![$<{%])(?=[^\s"'`]*[^A-Za-z\s"'`])[^\s"'`]{4,1024}/gu,
+  },
+  // `--password value`, the form without `=`. A word alone ("--password prompt") is not one.
+  {
+    id: 'secret-flag',
+    keyword: '--',
+    pattern:
+      /(?<=(?:^|\s)--(?:password|passwd|pass|token|api-key|secret)[ \t]+["']?)(?![-$<{%])(?=[^\s"']*[^A-Za-z\s"'])[^\s"']{4,1024}/giu,
+  },
   {
     id: 'basic-credentials',
     keyword: 'authorization',
@@ -80,6 +102,7 @@ const SECRET_WORD = `(?:${[
   'auth[_-]?token',
   'client[_-]?secret',
   'private[_-]?key',
+  'secret[_-]?key',
   'credentials?',
   'bearer',
 ].join('|')})`;
@@ -87,10 +110,20 @@ const SECRET_WORD = `(?:${[
 /**
  * Parts of a setting's name that say its value is a secret: `password`, `DB_PASSWORD`,
  * `apiKey`, `client-secret`. Matched on whole name parts, so "redundant" or "passage" do not
- * count.
+ * count. Words for a password also count run together with what comes before them
+ * (`PGPASSWORD`).
  */
 export const SECRET_NAME = new RegExp(
-  String.raw`^(?:.*[_.\s-])?${SECRET_WORD}(?:[_.\s-].*)?$`,
+  String.raw`^(?:.*[_.\s-]|[a-z0-9]*(?=pass(?:word|wd|phrase)))?${SECRET_WORD}(?:[_.\s-].*)?$`,
+  'iu',
+);
+
+/**
+ * The same for a camel-case name split into its parts, where the secret word must end it:
+ * `dbPassword` and `secretAccessKey` are secrets, `tokenHash` and `passwordLength` are not.
+ */
+export const SECRET_NAME_ENDING = new RegExp(
+  String.raw`^(?:.*[_.\s-]|[a-z0-9]*(?=pass(?:word|wd|phrase)))?${SECRET_WORD}$`,
   'iu',
 );
 
@@ -107,6 +140,10 @@ export const SECRET_NAME_HINTS = [
   'credential',
   'bearer',
 ] as const;
+
+/** A reference in code (`session.csrfToken`, `hashToken(token)`), not a value. */
+export const CODE_REFERENCE_VALUE =
+  /^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)*(?:\([\w$.,\s]*\)?)?[)\]};:,]*$/u;
 
 /** Values that stand for a secret rather than being one. */
 export const PLACEHOLDER_VALUE =
