@@ -36,6 +36,15 @@ describe('detectors, one class at a time', () => {
     expect(await found('at 10:30:45 we moved to 999.1.1.1')).toEqual([]);
   });
 
+  it.each([
+    ['no user name', 'cache at redis://:Rq7vT2mX9pL4@cache:6379/0', ':Rq7vT2mX9pL4'],
+    ['an @ in the password', 'queue at amqp://app:Rq7v@T2mX9@mq.lcl/vhost', 'app:Rq7v@T2mX9'],
+  ])('finds the credentials of a URL with %s', async (_kind, text, credentials) => {
+    const [url, ...others] = await found(text);
+    expect(others).toEqual([]);
+    expect(url?.[1]).toContain(credentials);
+  });
+
   it('finds credentials in URLs and key blocks, tokens and JWTs as secrets', async () => {
     const jwt =
       'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTYifQ.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk';

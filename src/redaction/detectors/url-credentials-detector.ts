@@ -1,7 +1,11 @@
 import type { Detection, Detector } from '../detection.js';
 
-/** `scheme://user:password@host`: the user and password part is the finding. */
-const URL_WITH_CREDENTIALS = /\b[a-z][a-z0-9+.-]{1,30}:\/\/([^\s:/@]{1,256}):([^\s/@]{1,256})@/giu;
+/**
+ * `scheme://user:password@host`: the user and password part is the finding. The user may be
+ * left out (`redis://:password@host`), and the password runs to the last `@` before the
+ * host, since one written unencoded may hold `@` itself.
+ */
+const URL_WITH_CREDENTIALS = /\b[a-z][a-z0-9+.-]{1,30}:\/\/([^\s:/@]{0,256}):([^\s/]{1,256})@/giu;
 
 /** URLs that carry a user name and password, as connection strings often do. */
 export class UrlCredentialsDetector implements Detector {
