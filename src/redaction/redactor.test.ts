@@ -303,6 +303,9 @@ describe('formatting that hides a value', () => {
       'card [REDACTED CARD] ok',
     ],
     ['thin spaces in a card', 'card 4111\u20091111\u20091111\u20091111', 'card [REDACTED CARD]'],
+    ['double spaces in a card', 'paid 4111  1111  1111  1111 ok', 'paid [REDACTED CARD] ok'],
+    ['dots in a card', 'paid 5555.5555.5555.4444 ok', 'paid [REDACTED CARD] ok'],
+    ['spaced dashes in a card', 'paid 4111 - 1111 - 1111 - 1111', 'paid [REDACTED CARD]'],
     [
       'zero-width spaces in a card',
       'card 4111\u200b1111\u200b1111\u200b1111.',

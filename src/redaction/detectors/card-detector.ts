@@ -26,10 +26,12 @@ const CARD_RANGES: readonly { from: number; to: number; lengths: readonly number
 ];
 
 /**
- * 12 to 19 digits, optionally grouped by single spaces or dashes, not inside a longer number
- * nor glued to letters before it (the digits of an IBAN or another identifier).
+ * 12 to 19 digits, optionally grouped by up to three spaces, or by a dash, dot or slash with a
+ * space either side or none (as forms, PDFs and people write them), not inside a longer
+ * number nor glued to letters before it (the digits of an IBAN or another identifier).
  */
-const CARD_CANDIDATE = /(?<![\p{L}\p{N}.,-])\d(?:[ -]?\d){11,18}(?![\p{N}]|[.,]\d)/gu;
+const CARD_CANDIDATE =
+  /(?<![\p{L}\p{N}.,-])\d(?:(?: {1,3}| ?[-./] ?)?\d){11,18}(?![\p{N}]|[.,]\d)/gu;
 
 /** Words right before a number that say it is a card's. */
 const CARD_CONTEXT = ['card', 'visa', 'mastercard', 'amex', 'maestro', 'discover', 'cc#'];
@@ -86,18 +88,20 @@ function longestCardEnd(
   let digitCount = digits.length;
   for (let end = candidate.length; end >= 12; end--) {
     const character = candidate[end - 1] ?? '';
-    const isBoundary = end === candidate.length || GROUP_SEPARATORS.has(candidate[end] ?? '');
+    const isBoundary =
+      end === candidate.length ||
+      (!GROUP_SEPARATORS.has(character) && GROUP_SEPARATORS.has(candidate[end] ?? ''));
     if (isBoundary && digitCount >= 12 && isCard(digits.slice(0, digitCount))) return end;
     if (!GROUP_SEPARATORS.has(character)) digitCount--;
   }
   return undefined;
 }
 
-const GROUP_SEPARATORS: ReadonlySet<string> = new Set([' ', '-']);
+const GROUP_SEPARATORS: ReadonlySet<string> = new Set([' ', '-', '.', '/']);
 
 /** The lengths issued in the range a candidate's first six digits fall in; often none. */
 function issuedLengths(candidate: string): readonly number[] {
-  const prefix = Number(digitsOf(candidate.slice(0, 11)).slice(0, 6));
+  const prefix = Number(digitsOf(candidate.slice(0, 24)).slice(0, 6));
   const lengths = new Set<number>();
   for (const range of CARD_RANGES) {
     if (prefix >= range.from && prefix <= range.to)
