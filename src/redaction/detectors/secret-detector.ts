@@ -17,10 +17,11 @@ import { mayHoldSecretlintFinding, secretlintFindings } from './secretlint-scan.
  * `name = value`, `name: value`, `"name": "value"`, `Name=value;` in connection strings, and
  * the forms code and markup give it: `env["NAME"] = value`, `define('NAME', value)`,
  * `<name>value</name>`. The name is checked against SECRET_NAME afterwards, so this pattern
- * stays simple and linear.
+ * stays simple and linear. A name starts where a word does: started inside every word of
+ * prose, the pattern would read each word once for every letter in it.
  */
 const ASSIGNMENT =
-  /([A-Za-z][A-Za-z0-9_.-]{0,60}(?: [A-Za-z][A-Za-z0-9_]{0,20})?)(?:["']?\]?[ \t]*(?::|=>|=)|>|["'][ \t]*,)[ \t]*(?:"([^"\r\n]{4,512})"|'([^'\r\n]{4,512})'|([^\s'";,<]{4,512}))/gu;
+  /(?<![A-Za-z])([A-Za-z][A-Za-z0-9_.-]{0,60}(?: [A-Za-z][A-Za-z0-9_]{0,20})?)(?:["']?\]?[ \t]*(?::|=>|=)|>|["'][ \t]*,)[ \t]*(?:"([^"\r\n]{4,512})"|'([^'\r\n]{4,512})'|([^\s'";,<]{4,512}))/gu;
 
 /** `=` or `:`; `>` ends an element's start tag, `,` parts a name from its value in a call. */
 const ASSIGNMENT_SIGN = /[=:>,]/u;
