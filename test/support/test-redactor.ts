@@ -1,3 +1,4 @@
+import type { CountryCode } from 'libphonenumber-js/max';
 import { createRedactor, type RedactionSettings } from '../../src/redaction/index.js';
 import type { Redactor } from '../../src/redaction/index.js';
 
@@ -11,6 +12,12 @@ export const DEFAULT_SETTINGS: RedactionSettings = {
   policy: {},
   customClasses: [],
 };
+
+/** The default phone region and its fallbacks, in the order numbers are tried in them. */
+export const DEFAULT_PHONE_REGIONS: readonly CountryCode[] = [
+  DEFAULT_SETTINGS.phoneRegion,
+  ...DEFAULT_SETTINGS.phoneFallbackRegions,
+] as CountryCode[];
 
 /** A redactor with the default settings and `changes` over them, for tests. */
 export async function testRedactor(changes: Partial<RedactionSettings> = {}): Promise<Redactor> {

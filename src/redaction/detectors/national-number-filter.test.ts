@@ -7,13 +7,9 @@ import {
 } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../../test/support/test-redactor.js';
+import { DEFAULT_PHONE_REGIONS } from '../../../test/support/test-redactor.js';
 import { NationalNumberFilter } from './national-number-filter.js';
 
-const DEFAULT_REGIONS = [
-  DEFAULT_SETTINGS.phoneRegion,
-  ...DEFAULT_SETTINGS.phoneFallbackRegions,
-] as CountryCode[];
 /** Regions with carrier codes, rewriting prefix rules, shared calling codes or odd prefixes. */
 const OTHER_REGIONS: CountryCode[] = ['BR', 'CO', 'AR', 'MX', 'RU', 'KZ', 'JP', 'GG', 'VI', 'VA'];
 
@@ -42,7 +38,7 @@ function writtenForms(region: CountryCode, national: string): string[] {
 }
 
 describe('ruling out national numbers before parsing them', () => {
-  it.each([...DEFAULT_REGIONS, ...OTHER_REGIONS])(
+  it.each([...DEFAULT_PHONE_REGIONS, ...OTHER_REGIONS])(
     'never rules out a number libphonenumber finds valid in %s',
     (region) => {
       const filter = new NationalNumberFilter(region);
@@ -62,7 +58,7 @@ describe('ruling out national numbers before parsing them', () => {
 
   it("keeps every country's example numbers, in its own region and in every default one", () => {
     const filters = new Map(
-      DEFAULT_REGIONS.map((region) => [region, new NationalNumberFilter(region)]),
+      DEFAULT_PHONE_REGIONS.map((region) => [region, new NationalNumberFilter(region)]),
     );
     const ruledOutButValid: string[] = [];
     for (const country of getCountries()) {
@@ -106,7 +102,7 @@ describe('ruling out national numbers before parsing them', () => {
   });
 
   it('rules out the groups of a card number in every default region', () => {
-    for (const region of DEFAULT_REGIONS) {
+    for (const region of DEFAULT_PHONE_REGIONS) {
       const filter = new NationalNumberFilter(region);
       expect(filter.mayBeValid('111111111111'), region).toBe(false);
       expect(filter.mayBeValid('11111111'), region).toBe(false);

@@ -7,13 +7,8 @@ import {
 } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../../test/support/test-redactor.js';
+import { DEFAULT_PHONE_REGIONS } from '../../../test/support/test-redactor.js';
 import { SurePhoneNumbers } from './sure-phone-numbers.js';
-
-const DEFAULT_REGIONS = [
-  DEFAULT_SETTINGS.phoneRegion,
-  ...DEFAULT_SETTINGS.phoneFallbackRegions,
-] as CountryCode[];
 
 /** What libphonenumber says of a number: its country when valid, else undefined. */
 function parsedCountry(text: string, region?: CountryCode): string | undefined {
@@ -66,7 +61,7 @@ describe('telling a phone number valid without parsing it', () => {
     for (const { country, national } of EXAMPLES) {
       const callingCode = getCountryCallingCode(country);
       const forms = [national, `0${national}`, `1${national}`, `${callingCode}${national}`];
-      for (const region of [country, ...DEFAULT_REGIONS]) {
+      for (const region of [country, ...DEFAULT_PHONE_REGIONS]) {
         for (const digits of forms) {
           const answer = sure.national(digits, region);
           if (answer !== undefined && answer !== parsedCountry(digits, region)) {
@@ -82,7 +77,7 @@ describe('telling a phone number valid without parsing it', () => {
     const disagreements: string[] = [];
     let sureCount = 0;
     for (const digits of digitRuns(4000, 7919)) {
-      for (const region of DEFAULT_REGIONS) {
+      for (const region of DEFAULT_PHONE_REGIONS) {
         const answer = sure.national(digits, region);
         if (answer === undefined) continue;
         sureCount++;
