@@ -5,7 +5,7 @@ const MAX_RESERVED_NUMBER = 900_000;
 /** A value behind a placeholder, and every class it was found as. */
 export interface Pseudonym {
   value: string;
-  /** The finding's class first, then any classes merged into its span. */
+  /** The class that names its placeholder first, then every other it was found as. */
   classes: readonly [string, ...string[]];
 }
 
@@ -18,7 +18,7 @@ export interface Pseudonym {
  */
 export class PseudonymMap {
   readonly #placeholderByValue = new Map<string, string>();
-  readonly #pseudonymByPlaceholder = new Map<string, Pseudonym>();
+  readonly #namedByPlaceholder = new Map<string, { value: string; className: string }>();
   readonly #countByLabel = new Map<string, number>();
   readonly #classesByValue = new Map<string, Set<string>>();
   readonly #reveal: (pseudonym: Pseudonym) => string;
@@ -39,19 +39,21 @@ export class PseudonymMap {
     this.#classesByValue.set(value, found);
   }
 
-  /** The placeholder for `value` found as `classes`, made on first use; see `noteFound`. */
-  placeholderFor(classes: Pseudonym['classes'], value: string): string {
-    this.noteFound(classes, value);
-    const key = `${classes[0]}\u0000${value}`;
+  /**
+   * The placeholder for `value` as a `className`, which names it, made on first use. The
+   * other classes the value was found as are noted with `noteFound`.
+   */
+  placeholderFor(className: string, value: string): string {
+    const key = `${className}\u0000${value}`;
     const known = this.#placeholderByValue.get(key);
     if (known !== undefined) return known;
 
-    const label = labelFor(classes[0]);
+    const label = labelFor(className);
     const number = (this.#countByLabel.get(label) ?? 0) + 1;
     this.#countByLabel.set(label, number);
     const placeholder = `<${label}_${number}>`;
     this.#placeholderByValue.set(key, placeholder);
-    this.#pseudonymByPlaceholder.set(placeholder, { value, classes });
+    this.#namedByPlaceholder.set(placeholder, { value, className });
     return placeholder;
   }
 
@@ -73,7 +75,7 @@ export class PseudonymMap {
   }
 
   get size(): number {
-    return this.#pseudonymByPlaceholder.size;
+    return this.#namedByPlaceholder.size;
   }
 
   /**
@@ -93,20 +95,18 @@ export class PseudonymMap {
   }
 
   #restoreWith(text: string, encode: (value: string) => string): string {
-    if (this.#pseudonymByPlaceholder.size === 0 || !text.includes('<')) return text;
+    if (this.#namedByPlaceholder.size === 0 || !text.includes('<')) return text;
     return text.replace(PLACEHOLDER_PATTERN, (placeholder) => {
-      const pseudonym = this.#pseudonymByPlaceholder.get(placeholder);
-      return pseudonym === undefined
-        ? placeholder
-        : encode(this.#reveal(this.#withAllClasses(pseudonym)));
+      const named = this.#namedByPlaceholder.get(placeholder);
+      return named === undefined ? placeholder : encode(this.#reveal(this.#pseudonymOf(named)));
     });
   }
 
-  #withAllClasses({ value, classes }: Pseudonym): Pseudonym {
-    const [first] = classes;
-    const others = [...(this.#classesByValue.get(value) ?? classes)].filter(
-      (name) => name !== first,
+  /** The value, with the class naming its placeholder first, then every other it was found as. */
+  #pseudonymOf({ value, className }: { value: string; className: string }): Pseudonym {
+    const others = [...(this.#classesByValue.get(value) ?? [])].filter(
+      (name) => name !== className,
     );
-    return { value, classes: [first, ...others] };
+    return { value, classes: [className, ...others] };
   }
 }

@@ -205,9 +205,7 @@ export class RedactionSession {
       this.#count(className, direction, action);
       result += text.slice(copiedUpTo, finding.start);
       result += quote(
-        action === 'mask'
-          ? maskFor(className)
-          : this.#map.placeholderFor(actingFirst(className, finding), value),
+        action === 'mask' ? maskFor(className) : this.#map.placeholderFor(className, value),
       );
       copiedUpTo = finding.end;
     }
@@ -269,11 +267,6 @@ export class RedactionSession {
 const ANGLE_BRACKET = /[<\ufe64\uff1c]/u;
 
 const STRICTNESS: Record<PolicyAction, number> = { allow: 0, pseudonymize: 1, mask: 2, block: 3 };
-
-/** A finding's classes, the one policy acted for first: it names the placeholder. */
-function actingFirst(className: string, finding: Detection): Pseudonym['classes'] {
-  return [className, ...classesOf(finding).filter((other) => other !== className)];
-}
 
 function classesOf(detection: Detection): Pseudonym['classes'] {
   return [detection.className, ...(detection.mergedClasses ?? [])];

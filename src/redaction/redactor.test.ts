@@ -459,7 +459,7 @@ describe('restoring tool-call arguments', () => {
   it('puts values back into JSON arguments escaped, keeping the JSON valid', () => {
     const map = new PseudonymMap();
     const value = 'Jo "JJ" O\\Neil';
-    const placeholder = map.placeholderFor(['PERSON'], value);
+    const placeholder = map.placeholderFor('PERSON', value);
     const restored = map.restoreInJson(`{"to":"${placeholder}","cc":["${placeholder}"]}`);
     expect(JSON.parse(restored)).toEqual({ to: value, cc: [value] });
   });
