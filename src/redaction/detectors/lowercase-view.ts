@@ -1,7 +1,6 @@
 import type { WordLists } from '../word-lists.js';
 import { NAME_PARTICLES } from './street-words.js';
-
-const WORD = /[\p{L}][\p{L}\p{M}'’-]*/gu;
+import { WORD } from './words.js';
 
 /** Whether the text has no capital letter at all, as a message typed in lowercase has none. */
 export function isAllLowercase(text: string): boolean {

@@ -9,7 +9,8 @@ export interface Word {
   shape: WordShape;
 }
 
-const WORD = /[\p{L}][\p{L}\p{M}'’-]*/gu;
+/** A word: a letter, then letters, marks, apostrophes and hyphens. */
+export const WORD = /[\p{L}][\p{L}\p{M}'’-]*/gu;
 
 /** The words of `text` with their offsets and capitalisation. */
 export function wordsOf(text: string): Word[] {
